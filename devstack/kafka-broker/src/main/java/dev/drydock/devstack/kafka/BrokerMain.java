@@ -1,0 +1,62 @@
+package dev.drydock.devstack.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Runs a single-node KRaft broker in this JVM: formats the storage on first use, then starts the broker.
+ * <p>
+ * The parent process owns our stdin. When it goes away (even by kill -9), stdin reaches EOF and we exit,
+ * so a broker can never outlive the process that started it.
+ */
+public final class BrokerMain {
+
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: BrokerMain <server.properties> <cluster-id>");
+            System.exit(2);
+        }
+        Path propsFile = Path.of(args[0]);
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(propsFile)) {
+            props.load(in);
+        }
+        watchStdin();
+        Path logDir = Path.of(props.getProperty("log.dirs"));
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            String clusterId = args[1];
+            // execute() and not main(): main() calls Exit.exit and would end this JVM.
+            int rc = kafka.tools.StorageTool.execute(
+                    new String[] {"format", "-t", clusterId, "-c", propsFile.toString()}, new PrintStream(System.out));
+            if (rc != 0) {
+                System.err.println("kafka storage format failed with " + rc);
+                System.exit(rc);
+            }
+        }
+        kafka.Kafka.main(new String[] {propsFile.toString()});
+    }
+
+    private static void watchStdin() {
+        Thread watchdog = new Thread(() -> {
+            try {
+                InputStream in = System.in;
+                byte[] buf = new byte[256];
+                while (in.read(buf) >= 0) {
+                    // the parent never writes; we only wait for EOF
+                }
+            } catch (IOException ignored) {
+                // a broken pipe means the parent is gone, same as EOF
+            }
+            System.exit(0);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+}
