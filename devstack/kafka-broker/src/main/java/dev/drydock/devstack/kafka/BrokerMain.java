@@ -9,9 +9,7 @@ import java.util.Properties;
 
 /**
  * Runs a single-node KRaft broker in this JVM: formats the storage on first use, then starts the broker.
- * <p>
- * The parent process owns our stdin. When it goes away (even by kill -9), stdin reaches EOF and we exit,
- * so a broker can never outlive the process that started it.
+ * Supervision (ending the broker with its parent) is the launcher's job, the same as for every devstack process.
  */
 public final class BrokerMain {
 
@@ -28,7 +26,6 @@ public final class BrokerMain {
         try (InputStream in = Files.newInputStream(propsFile)) {
             props.load(in);
         }
-        watchStdin();
         Path logDir = Path.of(props.getProperty("log.dirs"));
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             String clusterId = args[1];
@@ -41,22 +38,5 @@ public final class BrokerMain {
             }
         }
         kafka.Kafka.main(new String[] {propsFile.toString()});
-    }
-
-    private static void watchStdin() {
-        Thread watchdog = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                byte[] buf = new byte[256];
-                while (in.read(buf) >= 0) {
-                    // the parent never writes; we only wait for EOF
-                }
-            } catch (IOException ignored) {
-                // a broken pipe means the parent is gone, same as EOF
-            }
-            System.exit(0);
-        }, "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 }

@@ -1,0 +1,196 @@
+package dev.drydock.devstack;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A single-node KRaft Kafka broker in a supervised child JVM. Its classpath is the one Maven resolved for the
+ * parent-less kafka-broker module, so no broker jar ever lands on a service's classpath. Stop and start again keep
+ * the ports and the log directory, which is how tests take the broker away from a running service.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final String CLASSPATH_RESOURCE = "dev/drydock/devstack/kafka/kafka-broker.classpath";
+    private static final String MAIN_CLASS = "dev.drydock.devstack.kafka.BrokerMain";
+
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private SupervisedProcess process;
+
+    public KafkaBroker(Path dir, int port, int controllerPort) {
+        this.dir = dir.toAbsolutePath();
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public synchronized void start(Duration timeout) {
+        Path props = writeServerProperties();
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
+                "-cp", brokerClasspath(), MAIN_CLASS, props.toString(), newClusterId());
+        process = SupervisedProcess.start("kafka", command, Map.of(), "TERM", dir.resolve("kafka.log"), 30);
+        Ports.awaitListening(port, process, timeout);
+        awaitMetadata(timeout);
+    }
+
+    private Path writeServerProperties() {
+        String properties = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "num.partitions=1",
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                // the default 3 s delay would slow every consumer group's first join
+                "group.initial.rebalance.delay.ms=0",
+                "");
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("server.properties");
+            Files.writeString(file, properties, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the broker configuration under " + dir, e);
+        }
+    }
+
+    /** Waits until the broker answers metadata requests: the listener accepts before the broker is unfenced. */
+    private void awaitMetadata(Duration timeout) {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("kafka did not answer within " + timeout + "; see " + dir.resolve("kafka.log"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for kafka", e);
+        }
+    }
+
+    /** Creates the topics that do not exist yet, so that no producer or consumer waits for auto-creation. */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        createTopics(bootstrapServers(), partitionsByTopic);
+    }
+
+    public static void createTopics(String bootstrapServers, Map<String, Integer> partitionsByTopic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<NewTopic> topics = partitionsByTopic.entrySet().stream()
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                    .toList();
+            admin.createTopics(topics).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("topic " + name + " not created within 30 s", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating topics", e);
+                }
+            });
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.childPid();
+    }
+
+    /** Stops the broker; {@link #start} brings it back with the same ports and data. */
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+
+    /** Only read when the storage is formatted for the first time; Kafka keeps it in meta.properties afterwards. */
+    private static String newClusterId() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The broker module's resolved jars plus the module's own jar (or classes directory, inside the reactor). */
+    static String brokerClasspath() {
+        URL resource = KafkaBroker.class.getClassLoader().getResource(CLASSPATH_RESOURCE);
+        if (resource == null) {
+            throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: build devstack/kafka-broker first");
+        }
+        try (InputStream in = resource.openStream()) {
+            String jars = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return jars + java.io.File.pathSeparator + launcherLocation(resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String launcherLocation(URL resource) {
+        try {
+            if ("jar".equals(resource.getProtocol())) {
+                String path = resource.getPath();
+                return Path.of(new java.net.URI(path.substring(0, path.indexOf("!/")))).toString();
+            }
+            Path file = Path.of(resource.toURI());
+            int depth = Path.of(CLASSPATH_RESOURCE).getNameCount();
+            Path root = file;
+            for (int i = 0; i < depth; i++) {
+                root = root.getParent();
+            }
+            return root.toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("unexpected location of " + CLASSPATH_RESOURCE + ": " + resource, e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.drydock.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The local stack's supervisor: PostgreSQL, Kafka and the three services as child processes of this one JVM.
+ * The {@code drydock-stack} script starts it in the background and stops it with SIGTERM; a kill -9 of this JVM
+ * takes every child with it. All state lives under one home directory, so a restart keeps every byte.
+ * <p>
+ * Configuration comes from the environment: DRYDOCK_HOME (required), DRYDOCK_REPO (the built checkout, required),
+ * DRYDOCK_PG_PORT (55432), DRYDOCK_KAFKA_PORT (59092), DRYDOCK_REGISTRY_PORT (8080), DRYDOCK_TASKS_PORT (8081),
+ * DRYDOCK_INSTANCES_PORT (8082), DRYDOCK_SERVICE_JAVA_OPTS (-Xmx512m).
+ */
+public final class LocalStack {
+
+    /** A service of the stack: its module directory, HTTP port variable and default, and its own database. */
+    record Service(String name, String module, String portVariable, int defaultPort, String database) {
+    }
+
+    static final List<Service> SERVICES = List.of(
+            new Service("registry", "registry-service", "DRYDOCK_REGISTRY_PORT", 8080, "registry"),
+            new Service("tasks", "task-service", "DRYDOCK_TASKS_PORT", 8081, "tasks"),
+            new Service("instances", "instance-service", "DRYDOCK_INSTANCES_PORT", 8082, "instances"));
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path home = Path.of(requiredEnv("DRYDOCK_HOME")).toAbsolutePath();
+        Path repo = Path.of(requiredEnv("DRYDOCK_REPO")).toAbsolutePath();
+        Path logs = home.resolve("logs");
+        createDirectories(logs);
+
+        log("starting PostgreSQL and Kafka under " + home);
+        Infrastructure infra = Infrastructure.start(home, intEnv("DRYDOCK_PG_PORT", 55432),
+                intEnv("DRYDOCK_KAFKA_PORT", 59092), true, Duration.ofSeconds(120));
+        List<SupervisedProcess> services = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            log("stopping");
+            // reverse order of start: services first, so none of them sees its database vanish
+            for (int i = services.size() - 1; i >= 0; i--) {
+                services.get(i).close();
+            }
+            infra.close();
+            log("stopped");
+            stopped.countDown();
+        }, "stack-shutdown"));
+
+        for (Service service : SERVICES) {
+            infra.postgres().createDatabase(service.database());
+            SupervisedProcess process = startService(service, infra, home, repo, logs);
+            // an operator sees a service that dies on its own here and in `drydock-stack status`
+            process.onExit().thenRun(() -> {
+                if (!stopping.get()) {
+                    log(service.module() + " exited; see " + logs.resolve(service.module() + ".log"));
+                }
+            });
+            services.add(process);
+        }
+        log("postgres 127.0.0.1:" + infra.postgres().port() + ", kafka " + infra.kafka().bootstrapServers()
+                + ", services started");
+        stopped.await();
+    }
+
+    private static SupervisedProcess startService(Service service, Infrastructure infra, Path home, Path repo,
+            Path logs) {
+        Path jar = repo.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the project first (./mvnw -B package -DskipTests)");
+        }
+        Path dataDir = home.resolve(service.module());
+        createDirectories(dataDir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(System.getenv().getOrDefault("DRYDOCK_SERVICE_JAVA_OPTS", "-Xmx512m").split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
+        Map<String, String> env = Map.of(
+                "QUARKUS_HTTP_PORT", String.valueOf(intEnv(service.portVariable(), service.defaultPort())),
+                "QUARKUS_DATASOURCE_REACTIVE_URL", infra.postgres().reactiveUrl(service.database()),
+                "QUARKUS_DATASOURCE_JDBC_URL", infra.postgres().jdbcUrl(service.database()),
+                "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER,
+                "QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD,
+                "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
+                "DRYDOCK_DATA_DIR", dataDir.toString());
+        log("starting " + service.name() + " (" + service.module() + ")");
+        return SupervisedProcess.start(service.module(), command, env, "TERM",
+                logs.resolve(service.module() + ".log"), 30);
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    private static String requiredEnv(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set");
+        }
+        return value;
+    }
+
+    private static int intEnv(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
+    }
+
+    private static void log(String message) {
+        System.out.println(Instant.now() + " drydock-stack: " + message);
+    }
+}
