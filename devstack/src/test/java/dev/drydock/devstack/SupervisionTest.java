@@ -28,6 +28,7 @@ class SupervisionTest {
     void killingTheOwnerWithSigkillLeavesNoPostgresOrKafkaBehind() throws Exception {
         Process owner = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Djava.util.logging.manager=" + System.getProperty("java.util.logging.manager", ""),
                 "-cp", System.getProperty("java.class.path"), HoldInfrastructure.class.getName(), home.toString()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

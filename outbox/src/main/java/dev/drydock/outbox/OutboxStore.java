@@ -1,0 +1,48 @@
+package dev.drydock.outbox;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The outbox and processed-event tables, as seen from inside a service's Hibernate Reactive transaction. The
+ * relay reads the same tables through the SQL client, outside any service transaction.
+ */
+@ApplicationScoped
+public class OutboxStore {
+
+    Uni<Void> insert(OutboxEvent event) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                insert into outbox_event (event_id, type, topic, event_key, source, subject, payload, created_at)
+                values (:eventId, :type, :topic, :key, :source, :subject, :payload, :createdAt)""")
+                .setParameter("eventId", event.eventId())
+                .setParameter("type", event.type())
+                .setParameter("topic", event.topic())
+                .setParameter("key", event.key())
+                .setParameter("source", event.source())
+                .setParameter("subject", event.subject())
+                .setParameter("payload", event.payload())
+                .setParameter("createdAt", event.createdAt())
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** Records the event as processed by the consumer; false when it already was. */
+    Uni<Boolean> markProcessed(String consumer, String eventId, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                insert into processed_event (consumer, event_id, processed_at) values (:consumer, :eventId, :now)
+                on conflict do nothing""")
+                .setParameter("consumer", consumer)
+                .setParameter("eventId", eventId)
+                .setParameter("now", now)
+                .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    static UUID newEventId() {
+        return UUID.randomUUID();
+    }
+}
