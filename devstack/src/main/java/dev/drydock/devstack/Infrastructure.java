@@ -24,12 +24,10 @@ public final class Infrastructure implements AutoCloseable {
     public static final Map<String, Integer> TOPICS =
             Topics.ALL.stream().collect(Collectors.toMap(Function.identity(), t -> 3));
 
-    private final Path home;
     private final PostgresServer postgres;
     private final KafkaBroker kafka;
 
-    private Infrastructure(Path home, PostgresServer postgres, KafkaBroker kafka) {
-        this.home = home;
+    private Infrastructure(PostgresServer postgres, KafkaBroker kafka) {
         this.postgres = postgres;
         this.kafka = kafka;
     }
@@ -45,7 +43,7 @@ public final class Infrastructure implements AutoCloseable {
         // a fixed broker port brings a fixed controller port beside it, so a restarted stack looks the same
         KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), orFree(kafkaPort),
                 kafkaPort == 0 ? Ports.free() : kafkaPort + 1);
-        Infrastructure infra = new Infrastructure(home, postgres, kafka);
+        Infrastructure infra = new Infrastructure(postgres, kafka);
         try {
             CompletableFuture<Void> pg = CompletableFuture.runAsync(() -> postgres.start(timeout));
             CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
@@ -74,10 +72,6 @@ public final class Infrastructure implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + home, e);
         }
-    }
-
-    public Path home() {
-        return home;
     }
 
     public PostgresServer postgres() {
