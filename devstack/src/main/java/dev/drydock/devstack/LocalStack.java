@@ -17,20 +17,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The {@code drydock-stack} script starts it in the background and stops it with SIGTERM; a kill -9 of this JVM
  * takes every child with it. All state lives under one home directory, so a restart keeps every byte.
  * <p>
- * Configuration comes from the environment: DRYDOCK_HOME (required), DRYDOCK_REPO (the built checkout, required),
- * DRYDOCK_PG_PORT (55432), DRYDOCK_KAFKA_PORT (59092), DRYDOCK_REGISTRY_PORT (8080), DRYDOCK_TASKS_PORT (8081),
- * DRYDOCK_INSTANCES_PORT (8082), DRYDOCK_SERVICE_JAVA_OPTS (-Xmx512m).
+ * Configuration comes from the environment, which the script fills from deploy/local/stack.env: DRYDOCK_HOME,
+ * DRYDOCK_REPO (the built checkout), DRYDOCK_PG_PORT, DRYDOCK_KAFKA_PORT, DRYDOCK_REGISTRY_PORT, DRYDOCK_TASKS_PORT,
+ * DRYDOCK_INSTANCES_PORT and DRYDOCK_SERVICE_JAVA_OPTS.
  */
 public final class LocalStack {
 
-    /** A service of the stack: its module directory, HTTP port variable and default, and its own database. */
-    record Service(String name, String module, String portVariable, int defaultPort, String database) {
+    /** A service of the stack: its module directory, HTTP port variable and its own database. */
+    record Service(String name, String module, String portVariable, String database) {
     }
 
     static final List<Service> SERVICES = List.of(
-            new Service("registry", "registry-service", "DRYDOCK_REGISTRY_PORT", 8080, "registry"),
-            new Service("tasks", "task-service", "DRYDOCK_TASKS_PORT", 8081, "tasks"),
-            new Service("instances", "instance-service", "DRYDOCK_INSTANCES_PORT", 8082, "instances"));
+            new Service("registry", "registry-service", "DRYDOCK_REGISTRY_PORT", "registry"),
+            new Service("tasks", "task-service", "DRYDOCK_TASKS_PORT", "tasks"),
+            new Service("instances", "instance-service", "DRYDOCK_INSTANCES_PORT", "instances"));
 
     private LocalStack() {
     }
@@ -42,8 +42,8 @@ public final class LocalStack {
         createDirectories(logs);
 
         log("starting PostgreSQL and Kafka under " + home);
-        Infrastructure infra = Infrastructure.start(home, intEnv("DRYDOCK_PG_PORT", 55432),
-                intEnv("DRYDOCK_KAFKA_PORT", 59092), true, Duration.ofSeconds(120));
+        Infrastructure infra = Infrastructure.start(home, intEnv("DRYDOCK_PG_PORT"), intEnv("DRYDOCK_KAFKA_PORT"),
+                true, Duration.ofSeconds(120));
         List<SupervisedProcess> services = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
@@ -85,10 +85,10 @@ public final class LocalStack {
         createDirectories(dataDir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getenv().getOrDefault("DRYDOCK_SERVICE_JAVA_OPTS", "-Xmx512m").split("\\s+")));
+        command.addAll(List.of(requiredEnv("DRYDOCK_SERVICE_JAVA_OPTS").strip().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         Map<String, String> env = Map.of(
-                "QUARKUS_HTTP_PORT", String.valueOf(intEnv(service.portVariable(), service.defaultPort())),
+                "QUARKUS_HTTP_PORT", String.valueOf(intEnv(service.portVariable())),
                 "QUARKUS_DATASOURCE_REACTIVE_URL", infra.postgres().reactiveUrl(service.database()),
                 "QUARKUS_DATASOURCE_JDBC_URL", infra.postgres().jdbcUrl(service.database()),
                 "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER,
@@ -116,9 +116,13 @@ public final class LocalStack {
         return value;
     }
 
-    private static int intEnv(String name, int fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
+    private static int intEnv(String name) {
+        String value = requiredEnv(name).strip();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " is not a port number: " + value);
+        }
     }
 
     private static void log(String message) {
