@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * parent-less kafka-broker module, so no broker jar ever lands on a service's classpath. Stop and start again keep
  * the ports and the log directory, which is how tests take the broker away from a running service.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends SupervisedServer {
 
     private static final String CLASSPATH_RESOURCE = "dev/drydock/devstack/kafka/kafka-broker.classpath";
     private static final String MAIN_CLASS = "dev.drydock.devstack.kafka.BrokerMain";
@@ -35,7 +35,6 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
-    private SupervisedProcess process;
 
     public KafkaBroker(Path dir, int port, int controllerPort) {
         this.dir = dir.toAbsolutePath();
@@ -55,8 +54,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
                 "-cp", brokerClasspath(), MAIN_CLASS, props.toString(), newClusterId());
-        process = SupervisedProcess.start("kafka", command, Map.of(), "TERM", dir.resolve("kafka.log"), 30);
-        Ports.awaitListening(port, process, timeout);
+        running(SupervisedProcess.start("kafka", command, Map.of(), "TERM", dir.resolve("kafka.log"), 30));
+        Ports.awaitListening(port, process(), timeout);
         awaitMetadata(timeout);
     }
 
@@ -136,23 +135,6 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
-    }
-
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    public long pid() {
-        return process.childPid();
-    }
-
-    /** Stops the broker; {@link #start} brings it back with the same ports and data. */
-    @Override
-    public synchronized void close() {
-        if (process != null) {
-            process.close();
-            process = null;
-        }
     }
 
     /** Only read when the storage is formatted for the first time; Kafka keeps it in meta.properties afterwards. */

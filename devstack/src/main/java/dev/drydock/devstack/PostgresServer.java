@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * A private PostgreSQL cluster from the installed server binaries, listening on 127.0.0.1 only, supervised so that
  * it stops with the JVM that started it. PostgreSQL refuses to run as root, so as root it runs as the postgres user.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer extends SupervisedServer {
 
     public static final String USER = "app";
     public static final String PASSWORD = "app";
@@ -33,7 +33,6 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final boolean durable;
     private final Path binDir;
-    private SupervisedProcess process;
 
     /**
      * @param durable false for throwaway test clusters: no fsync, so a test database costs no disk flushes
@@ -70,7 +69,7 @@ public final class PostgresServer implements AutoCloseable {
             command.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         }
         // SIGINT is PostgreSQL's "fast shutdown": abort sessions, checkpoint, exit.
-        process = SupervisedProcess.start("postgres", command, Map.of(), "INT", log, 30);
+        running(SupervisedProcess.start("postgres", command, Map.of(), "INT", log, 30));
         awaitReady(timeout);
     }
 
@@ -98,7 +97,7 @@ public final class PostgresServer implements AutoCloseable {
             try (Connection ignored = connect("postgres")) {
                 return;
             } catch (SQLException e) {
-                if (!process.isAlive()) {
+                if (!isRunning()) {
                     throw new IllegalStateException("postgres exited during start-up; see its log beside " + dataDir);
                 }
                 if (Instant.now().isAfter(deadline)) {
@@ -136,22 +135,6 @@ public final class PostgresServer implements AutoCloseable {
 
     private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
-    }
-
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    public long pid() {
-        return process.childPid();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process != null) {
-            process.close();
-            process = null;
-        }
     }
 
     private static List<String> asServerUser() {

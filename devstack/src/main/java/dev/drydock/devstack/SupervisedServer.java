@@ -1,0 +1,36 @@
+package dev.drydock.devstack;
+
+/**
+ * A server of the devstack that runs as one {@link SupervisedProcess} at a time and can be stopped and started again
+ * with the same configuration and data.
+ */
+public abstract class SupervisedServer implements AutoCloseable {
+
+    private SupervisedProcess process;
+
+    protected final synchronized void running(SupervisedProcess started) {
+        this.process = started;
+    }
+
+    protected final synchronized SupervisedProcess process() {
+        return process;
+    }
+
+    public final synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The server's own pid, for tests that check it is gone. */
+    public final synchronized long pid() {
+        return process.childPid();
+    }
+
+    /** Stops the server; its data stays, and start brings it back. */
+    @Override
+    public final synchronized void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+}
