@@ -1,32 +1,47 @@
 package dev.drydock.devstack;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A child process that cannot outlive the JVM that started it, kill -9 included.
  * <p>
- * The command runs under a small shell that holds the pipe to our JVM's stdin open: when the JVM ends for any
- * reason the kernel closes the pipe, {@code cat} returns, and the shell sends the child its stop signal. An orderly
- * {@link #close()} closes the pipe the same way, then waits; only a child that ignores the signal is killed.
+ * The command runs under a small shell. A watcher inside it holds the pipe from our JVM's stdin: when the JVM ends
+ * for any reason the kernel closes the pipe, the watcher's read returns, and the child gets its stop signal. The
+ * shell itself ends when the child ends, so a crashed child is seen as an exited process. An orderly
+ * {@link #close()} closes the pipe the same way, then waits; only a child that ignores its signal is killed.
  */
 public final class SupervisedProcess implements AutoCloseable {
 
-    private static final String WATCHDOG =
-            "\"$@\" & child=$!; cat >/dev/null; kill -%s $child 2>/dev/null; wait $child";
+    private static final String WATCHDOG = String.join("\n",
+            "log=$1; signal=$2; shift 2",
+            "\"$@\" >>\"$log\" 2>&1 </dev/null & child=$!",
+            "echo $child",
+            "exec 3<&0 0</dev/null",
+            "(while read -r _ <&3; do :; done; kill -$signal $child 2>/dev/null) >/dev/null 2>&1 &",
+            "watcher=$!",
+            "wait $child; status=$?",
+            "kill $watcher 2>/dev/null",
+            "exit $status");
 
     private final String name;
     private final Process shell;
+    private final long childPid;
     private final long graceSeconds;
 
-    private SupervisedProcess(String name, Process shell, long graceSeconds) {
+    private SupervisedProcess(String name, Process shell, long childPid, long graceSeconds) {
         this.name = name;
         this.shell = shell;
+        this.childPid = childPid;
         this.graceSeconds = graceSeconds;
     }
 
@@ -36,14 +51,19 @@ public final class SupervisedProcess implements AutoCloseable {
      */
     public static SupervisedProcess start(String name, List<String> command, Map<String, String> environment,
             String stopSignal, Path log, long graceSeconds) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", WATCHDOG.formatted(stopSignal), name + "-watchdog"));
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", WATCHDOG, name + "-watchdog",
+                log.toAbsolutePath().toString(), stopSignal));
         argv.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(argv)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(environment);
         try {
-            return new SupervisedProcess(name, pb.start(), graceSeconds);
+            Process shell = pb.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII));
+            String pid = out.readLine();
+            if (pid == null) {
+                throw new IllegalStateException("cannot start " + name + ": the watchdog shell exited");
+            }
+            return new SupervisedProcess(name, shell, Long.parseLong(pid.strip()), graceSeconds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -53,37 +73,32 @@ public final class SupervisedProcess implements AutoCloseable {
         return name;
     }
 
-    public java.util.concurrent.CompletableFuture<Void> onExit() {
-        return shell.onExit().thenApply(p -> null);
-    }
-
     public boolean isAlive() {
         return shell.isAlive();
     }
 
-    /** The supervised program's own pid (not the watchdog shell's), once it has been forked. */
+    public CompletableFuture<Void> onExit() {
+        return shell.onExit().thenApply(p -> null);
+    }
+
+    /** The supervised program's own pid (not the watchdog shell's). */
     public long childPid() {
-        return shell.children().findFirst().map(ProcessHandle::pid)
-                .orElseThrow(() -> new IllegalStateException(name + " has no running child"));
+        return childPid;
     }
 
     @Override
     public void close() {
-        List<ProcessHandle> children = shell.descendants().toList();
         try {
             shell.getOutputStream().close();
-            if (!shell.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-                children.forEach(ProcessHandle::destroyForcibly);
-                shell.destroyForcibly();
-                shell.waitFor(5, TimeUnit.SECONDS);
+            if (shell.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                return;
             }
-        } catch (IOException e) {
-            children.forEach(ProcessHandle::destroyForcibly);
-            shell.destroyForcibly();
+        } catch (IOException ignored) {
+            // the pipe is already gone, which asks for the same stop
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            children.forEach(ProcessHandle::destroyForcibly);
-            shell.destroyForcibly();
         }
+        ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+        shell.destroyForcibly();
     }
 }

@@ -62,7 +62,7 @@ class SupervisionTest {
     }
 
     /** A zombie (exited, not yet reaped by an init that never reaps) counts as gone: it holds no resources. */
-    static boolean running(long pid) throws IOException {
+    static boolean running(long pid) {
         Path stat = Path.of("/proc", String.valueOf(pid), "stat");
         if (!Files.exists(stat)) {
             return false;
