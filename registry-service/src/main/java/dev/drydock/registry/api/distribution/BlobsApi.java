@@ -1,0 +1,67 @@
+package dev.drydock.registry.api.distribution;
+
+import dev.drydock.oci.Digest;
+import dev.drydock.registry.domain.ByteRange;
+import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.persistence.BlobLinks;
+import dev.drydock.registry.storage.BlobStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+
+/** end-2 (GET/HEAD a blob, with Range) and end-10 (DELETE a blob from a repository). */
+@ApplicationScoped
+class BlobsApi {
+
+    private final BlobLinks links;
+    private final BlobStore store;
+
+    BlobsApi(BlobLinks links, BlobStore store) {
+        this.links = links;
+        this.store = store;
+    }
+
+    Uni<Void> get(DistributionRequest req) {
+        Digest digest = Params.digest(req.reference());
+        return links.sizeIn(req.registryId(), req.name().value(), digest.toString()).invoke(size -> {
+            if (size == null) {
+                throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + req.name(),
+                        digest.toString());
+            }
+            Optional<ByteRange> range = ByteRange.parse(req.request().getHeader("Range"), size);
+            HttpServerResponse response = req.response()
+                    .putHeader("Docker-Content-Digest", digest.toString())
+                    .putHeader("ETag", "\"" + digest + "\"")
+                    .putHeader("Accept-Ranges", "bytes")
+                    .putHeader("Cache-Control", "max-age=31536000")
+                    .putHeader("Content-Type", "application/octet-stream");
+            long offset = range.map(ByteRange::start).orElse(0L);
+            long length = range.map(ByteRange::length).orElse(size);
+            if (range.isPresent()) {
+                response.setStatusCode(206).putHeader("Content-Range",
+                        "bytes " + range.get().start() + "-" + range.get().end() + "/" + size);
+            }
+            if (req.request().method() == HttpMethod.HEAD) {
+                response.putHeader("Content-Length", String.valueOf(length)).end();
+            } else {
+                // sendFile: the kernel copies the bytes to the socket (zero-copy on plain HTTP)
+                response.sendFile(store.blobFile(digest).toString(), offset, length);
+            }
+        }).replaceWithVoid();
+    }
+
+    Uni<Void> delete(DistributionRequest req) {
+        Digest digest = Params.digest(req.reference());
+        return links.unlink(req.registryId(), req.name().value(), digest.toString()).invoke(removed -> {
+            if (!removed) {
+                throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + req.name(),
+                        digest.toString());
+            }
+            OciResponses.empty(req.context(), 202);
+        }).replaceWithVoid();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.drydock.registry.api.distribution;
+
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.domain.DistributionPath;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/** One /v2 request after routing: the registry it addresses, what the path names, and the raw exchange. */
+public record DistributionRequest(RoutingContext context, long registryId, DistributionPath path, RepositoryName name) {
+
+    public HttpServerRequest request() {
+        return context.request();
+    }
+
+    public HttpServerResponse response() {
+        return context.response();
+    }
+
+    public String reference() {
+        return path.reference();
+    }
+
+    public String query(String parameter) {
+        return request().getParam(parameter);
+    }
+
+    /** The path of this repository's resource, as a Location header value. */
+    public String location(String suffix) {
+        return "/v2/" + name.value() + suffix;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.drydock.registry.api.distribution;
+
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.domain.DistributionPath;
+import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.service.RegistryResolver;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.Map;
+
+/**
+ * The OCI Distribution API under /v2, on a plain Vert.x route: blob bodies stream to disk with back-pressure and
+ * blobs are served with sendFile, neither of which a buffering framework layer would allow. Every request passes
+ * through {@link #handle}, the one place where the registry is resolved (and where authentication will sit).
+ */
+@ApplicationScoped
+public class DistributionRouter {
+
+    private final RegistryResolver registries;
+    private final BlobsApi blobs;
+    private final UploadsApi uploads;
+    private final ManifestsApi manifests;
+    private final ListingsApi listings;
+
+    DistributionRouter(RegistryResolver registries, BlobsApi blobs, UploadsApi uploads, ManifestsApi manifests,
+            ListingsApi listings) {
+        this.registries = registries;
+        this.blobs = blobs;
+        this.uploads = uploads;
+        this.manifests = manifests;
+        this.listings = listings;
+    }
+
+    void install(@Observes Router router) {
+        router.route("/v2").handler(this::handle);
+        router.route("/v2/*").handler(this::handle);
+    }
+
+    void handle(RoutingContext ctx) {
+        // nothing of the body may be read before a handler is ready for it
+        ctx.request().pause();
+        ctx.response().putHeader("Docker-Distribution-Api-Version", "registry/2.0");
+        Uni<Void> work;
+        try {
+            DistributionPath path = DistributionPath.parse(ctx.request().path()).orElseThrow(
+                    () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
+            RepositoryName name = path.name() == null ? null : Params.name(path.name());
+            work = registries.resolve(ctx.request())
+                    .chain(registryId -> dispatch(new DistributionRequest(ctx, registryId, path, name)));
+        } catch (RuntimeException e) {
+            work = Uni.createFrom().failure(e);
+        }
+        work.subscribe().with(ok -> { }, failure -> OciResponses.error(ctx, failure));
+    }
+
+    private Uni<Void> dispatch(DistributionRequest req) {
+        HttpMethod method = req.request().method();
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        return switch (req.path().kind()) {
+            case BASE -> read ? base(req) : notAllowed(req, "GET, HEAD");
+            case CATALOG -> method == HttpMethod.GET ? listings.catalog(req) : notAllowed(req, "GET");
+            case TAGS -> method == HttpMethod.GET ? listings.tags(req) : notAllowed(req, "GET");
+            case REFERRERS -> method == HttpMethod.GET ? listings.referrers(req) : notAllowed(req, "GET");
+            case MANIFEST -> read ? manifests.get(req)
+                    : method == HttpMethod.PUT ? manifests.put(req)
+                    : method == HttpMethod.DELETE ? manifests.delete(req)
+                    : notAllowed(req, "GET, HEAD, PUT, DELETE");
+            case BLOB -> read ? blobs.get(req)
+                    : method == HttpMethod.DELETE ? blobs.delete(req)
+                    : notAllowed(req, "GET, HEAD, DELETE");
+            case UPLOADS -> method == HttpMethod.POST ? uploads.post(req) : notAllowed(req, "POST");
+            case UPLOAD -> method == HttpMethod.GET ? uploads.status(req)
+                    : method == HttpMethod.PATCH ? uploads.patch(req)
+                    : method == HttpMethod.PUT ? uploads.put(req)
+                    : method == HttpMethod.DELETE ? uploads.cancel(req)
+                    : notAllowed(req, "GET, PATCH, PUT, DELETE");
+        };
+    }
+
+    private static Uni<Void> base(DistributionRequest req) {
+        req.request().resume();
+        OciResponses.json(req.context(), 200, Map.of());
+        return Uni.createFrom().voidItem();
+    }
+
+    private static Uni<Void> notAllowed(DistributionRequest req, String allowed) {
+        return Uni.createFrom().failure(new RegistryException(ErrorCode.UNSUPPORTED,
+                req.request().method() + " is not supported here", null, Map.of("Allow", allowed)));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.drydock.registry.api.distribution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.RegistryException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes /v2 answers: JSON bodies and the spec's error body {@code {"errors":[{code, message, detail}]}}. */
+final class OciResponses {
+
+    private static final Logger LOG = Logger.getLogger(OciResponses.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OciResponses() {
+    }
+
+    static void json(RoutingContext ctx, int status, Object body) {
+        json(ctx, status, body, "application/json");
+    }
+
+    static void json(RoutingContext ctx, int status, Object body, String contentType) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", contentType);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.putHeader("Content-Length", String.valueOf(bytes.length)).end();
+        } else {
+            response.end(Buffer.buffer(bytes));
+        }
+    }
+
+    static void empty(RoutingContext ctx, int status) {
+        ctx.response().setStatusCode(status).putHeader("Content-Length", "0").end();
+    }
+
+    static void error(RoutingContext ctx, Throwable failure) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        RegistryException error = failure instanceof RegistryException r ? r : unexpected(ctx, failure);
+        if (error.code().status() >= 500) {
+            LOG.errorf("%s %s failed: %s", ctx.request().method(), ctx.request().path(), error.getMessage());
+        } else {
+            LOG.debugf("%s %s -> %d %s: %s", ctx.request().method(), ctx.request().path(), error.code().status(),
+                    error.code(), error.getMessage());
+        }
+        HttpServerResponse response = ctx.response();
+        error.headers().forEach(response::putHeader);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.setStatusCode(error.code().status()).putHeader("Content-Length", "0").end();
+            return;
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Object detail : error.entries()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("code", error.code().wireCode());
+            entry.put("message", error.getMessage());
+            if (detail != null) {
+                entry.put("detail", detail);
+            }
+            entries.add(entry);
+        }
+        if (!ctx.request().isEnded()) {
+            // the body was not read: close the connection rather than read what we refused
+            response.putHeader("Connection", "close");
+        }
+        json(ctx, error.code().status(), Map.of("errors", entries));
+    }
+
+    private static RegistryException unexpected(RoutingContext ctx, Throwable failure) {
+        LOG.errorf(failure, "%s %s failed unexpectedly", ctx.request().method(), ctx.request().path());
+        return new RegistryException(ErrorCode.UNKNOWN, "internal error");
+    }
+}

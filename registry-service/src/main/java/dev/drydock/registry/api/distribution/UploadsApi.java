@@ -1,0 +1,120 @@
+package dev.drydock.registry.api.distribution;
+
+import dev.drydock.oci.Digest;
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.domain.ContentRange;
+import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.persistence.UploadSessions.Session;
+import dev.drydock.registry.service.BlobUploads;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+
+/** end-4a/4b (POST), end-11 (mount), end-5 (PATCH), end-6 (PUT), end-13 (GET status) and upload cancel (DELETE). */
+@ApplicationScoped
+class UploadsApi {
+
+    private final BlobUploads uploads;
+
+    UploadsApi(BlobUploads uploads) {
+        this.uploads = uploads;
+    }
+
+    Uni<Void> post(DistributionRequest req) {
+        String mount = req.query("mount");
+        String from = req.query("from");
+        if (mount != null && from != null && RepositoryName.isValid(from)) {
+            Digest digest = Params.digest(mount);
+            return uploads.mount(req.registryId(), req.name(), RepositoryName.of(from), digest)
+                    .chain(mounted -> mounted ? Uni.createFrom().item(created(req, digest)) : startSession(req));
+        }
+        String digest = req.query("digest");
+        if (digest != null) {
+            Digest expected = Params.digest(digest);
+            return uploads.upload(req.registryId(), req.name(), req.request(), expected)
+                    .invoke(d -> created(req, d)).replaceWithVoid();
+        }
+        return startSession(req);
+    }
+
+    private Uni<Void> startSession(DistributionRequest req) {
+        req.request().resume();
+        return uploads.start(req.registryId(), req.name()).invoke(id -> req.response()
+                .setStatusCode(202)
+                .putHeader("Location", req.location("/blobs/uploads/" + id))
+                .putHeader("Range", "0-0")
+                .putHeader("Docker-Upload-UUID", id.toString())
+                .putHeader("Content-Length", "0")
+                .end()).replaceWithVoid();
+    }
+
+    private static Void created(DistributionRequest req, Digest digest) {
+        req.request().resume();
+        req.response().setStatusCode(201)
+                .putHeader("Location", req.location("/blobs/" + digest))
+                .putHeader("Docker-Content-Digest", digest.toString())
+                .putHeader("Content-Length", "0")
+                .end();
+        return null;
+    }
+
+    Uni<Void> status(DistributionRequest req) {
+        return session(req).invoke(session -> req.response().setStatusCode(204)
+                .putHeader("Location", location(req, session.id()))
+                .putHeader("Range", BlobUploads.range(session.size()))
+                .putHeader("Docker-Upload-UUID", session.id().toString())
+                .putHeader("Content-Length", "0")
+                .end()).replaceWithVoid();
+    }
+
+    Uni<Void> patch(DistributionRequest req) {
+        return session(req).chain(session -> append(req, session)
+                .invoke(size -> req.response().setStatusCode(202)
+                        .putHeader("Location", location(req, session.id()))
+                        .putHeader("Range", BlobUploads.range(size))
+                        .putHeader("Docker-Upload-UUID", session.id().toString())
+                        .putHeader("Content-Length", "0")
+                        .end()))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> put(DistributionRequest req) {
+        String digestParam = req.query("digest");
+        if (digestParam == null) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "the closing PUT must name the blob's digest", null);
+        }
+        Digest expected = Params.digest(digestParam);
+        return session(req)
+                .chain(session -> append(req, session).chain(size -> uploads.finish(session, size, expected)))
+                .invoke(digest -> created(req, digest))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> cancel(DistributionRequest req) {
+        req.request().resume();
+        return session(req).chain(uploads::cancel).invoke(() -> OciResponses.empty(req.context(), 204));
+    }
+
+    private Uni<Long> append(DistributionRequest req, Session session) {
+        String header = req.request().getHeader("Content-Range");
+        ContentRange range = header == null ? null : ContentRange.parse(header);
+        return uploads.append(session, req.request(), range, location(req, session.id()));
+    }
+
+    private Uni<Session> session(DistributionRequest req) {
+        UUID id;
+        try {
+            id = UUID.fromString(req.reference());
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
+                    "upload " + req.reference() + " is not in progress"));
+        }
+        return uploads.session(req.registryId(), req.name(), id);
+    }
+
+    private static String location(DistributionRequest req, UUID id) {
+        return req.location("/blobs/uploads/" + id);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.drydock.registry.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Repositories of a registry. A repository row exists from its first upload; it is listed once it has content. */
+@ApplicationScoped
+public class Repositories {
+
+    private final Pool pool;
+
+    Repositories(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The repository's id, or null when it does not exist. */
+    public Uni<Long> find(long registryId, String name) {
+        return pool.preparedQuery("select id from repository where registry_id = $1 and name = $2")
+                .execute(Tuple.of(registryId, name))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
+    /** The repository's id, created when missing. */
+    public Uni<Long> ensure(SqlClient client, long registryId, String name) {
+        return client.preparedQuery("""
+                insert into repository (registry_id, name) values ($1, $2)
+                on conflict (registry_id, name) do update set name = excluded.name returning id""")
+                .execute(Tuple.of(registryId, name))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Names of repositories that hold at least one manifest, after {@code last}, in byte order. */
+    public Uni<List<String>> listWithContent(long registryId, String last, int limit) {
+        return pool.preparedQuery("""
+                select r.name from repository r
+                where r.registry_id = $1 and r.name > $2
+                  and exists (select 1 from manifest m where m.repository_id = r.id)
+                order by r.name limit $3""")
+                .execute(Tuple.of(registryId, last == null ? "" : last, limit))
+                .map(rows -> {
+                    List<String> names = new java.util.ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        names.add(row.getString(0));
+                    }
+                    return names;
+                });
+    }
+
+    public Uni<Long> defaultRegistry() {
+        return pool.query("select id from registry where name = 'default'").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.drydock.registry.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+
+/** Upload sessions: which repository an upload belongs to and how many bytes it holds. */
+@ApplicationScoped
+public class UploadSessions {
+
+    public record Session(UUID id, long repositoryId, long size) {
+    }
+
+    private final Pool pool;
+
+    UploadSessions(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> create(SqlClient client, UUID id, long repositoryId) {
+        return client.preparedQuery("insert into upload (id, repository_id) values ($1, $2)")
+                .execute(Tuple.of(id, repositoryId)).replaceWithVoid();
+    }
+
+    /** The session, when it exists and belongs to that repository. */
+    public Uni<Session> find(long registryId, String repository, UUID id) {
+        return pool.preparedQuery("""
+                select u.id, u.repository_id, u.size from upload u join repository r on r.id = u.repository_id
+                where u.id = $1 and r.registry_id = $2 and r.name = $3""")
+                .execute(Tuple.of(id, registryId, repository))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new Session(row.getUUID(0), row.getLong(1), row.getLong(2));
+                });
+    }
+
+    /** Moves the offset from {@code from} to {@code to}; false when another request moved it first. */
+    public Uni<Boolean> advance(UUID id, long from, long to) {
+        return pool.preparedQuery("update upload set size = $3, updated_at = now() where id = $1 and size = $2")
+                .execute(Tuple.of(id, from, to))
+                .map(result -> result.rowCount() == 1);
+    }
+
+    public Uni<Boolean> delete(SqlClient client, UUID id) {
+        return client.preparedQuery("delete from upload where id = $1").execute(Tuple.of(id))
+                .map(result -> result.rowCount() == 1);
+    }
+}

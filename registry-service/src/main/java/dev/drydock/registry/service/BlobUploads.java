@@ -1,0 +1,217 @@
+package dev.drydock.registry.service;
+
+import dev.drydock.oci.Digest;
+import dev.drydock.oci.DigestAlgorithm;
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.domain.ContentRange;
+import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.persistence.BlobLinks;
+import dev.drydock.registry.persistence.Repositories;
+import dev.drydock.registry.persistence.UploadSessions;
+import dev.drydock.registry.persistence.UploadSessions.Session;
+import dev.drydock.registry.storage.BlobStore;
+import dev.drydock.registry.storage.StreamToFile;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Blob uploads: sessions, chunks, the closing digest check and the commit into the blob store, plus the
+ * single-request upload and the cross-repository mount.
+ * <p>
+ * Bytes are hashed as they arrive, so finishing an upload costs no second read. The running hash lives in this
+ * process; after a restart (or if a chunk's hash state is lost) the upload is re-hashed from its file when it closes.
+ */
+@ApplicationScoped
+public class BlobUploads {
+
+    private static final Logger LOG = Logger.getLogger(BlobUploads.class);
+
+    /** A running SHA-256 of an upload's first {@code size} bytes. */
+    private record RunningHash(MessageDigest digest, long size) {
+    }
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final BlobStore store;
+    private final Repositories repositories;
+    private final BlobLinks links;
+    private final UploadSessions sessions;
+    private final Map<UUID, RunningHash> hashes = new ConcurrentHashMap<>();
+    private final Set<UUID> writing = ConcurrentHashMap.newKeySet();
+
+    BlobUploads(Pool pool, Vertx vertx, BlobStore store, Repositories repositories, BlobLinks links,
+            UploadSessions sessions) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.store = store;
+        this.repositories = repositories;
+        this.links = links;
+        this.sessions = sessions;
+    }
+
+    public Uni<UUID> start(long registryId, RepositoryName name) {
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
+                        .chain(repositoryId -> sessions.create(tx, id, repositoryId)))
+                .invoke(() -> hashes.put(id, new RunningHash(DigestAlgorithm.SHA256.newMessageDigest(), 0)))
+                .replaceWith(id);
+    }
+
+    public Uni<Session> session(long registryId, RepositoryName name, UUID id) {
+        return sessions.find(registryId, name.value(), id).onItem().ifNull().failWith(
+                () -> new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is not in progress"));
+    }
+
+    /**
+     * Appends a chunk. With a Content-Range it must start where the upload ends (416 otherwise); without one it is
+     * appended where the upload ends (the streamed PATCH of docker and containerd).
+     *
+     * @return the upload's new size
+     */
+    public Uni<Long> append(Session session, ReadStream<Buffer> body, ContentRange range, String location) {
+        if (range != null && range.start() != session.size()) {
+            return Uni.createFrom().failure(outOfOrder(session, location,
+                    "chunk starts at " + range.start() + " but the upload holds " + session.size() + " bytes"));
+        }
+        if (!writing.add(session.id())) {
+            return Uni.createFrom().failure(outOfOrder(session, location, "another chunk of this upload is in flight"));
+        }
+        RunningHash running = hashes.remove(session.id());
+        MessageDigest digest = running != null && running.size() == session.size() ? running.digest() : null;
+        return StreamToFile.append(vertx, body, store.uploadFile(session.id()), session.size(), digest)
+                .chain(written -> {
+                    if (range != null && written != range.length()) {
+                        return Uni.createFrom().failure(new RegistryException(ErrorCode.SIZE_INVALID,
+                                "Content-Range announced " + range.length() + " bytes, the body held " + written));
+                    }
+                    long size = session.size() + written;
+                    return sessions.advance(session.id(), session.size(), size).map(moved -> {
+                        if (!moved) {
+                            throw outOfOrder(session, location, "the upload moved on while this chunk was written");
+                        }
+                        if (digest != null) {
+                            hashes.put(session.id(), new RunningHash(digest, size));
+                        }
+                        return size;
+                    });
+                })
+                .eventually(() -> writing.remove(session.id()));
+    }
+
+    private static RegistryException outOfOrder(Session session, String location, String message) {
+        return new RegistryException(ErrorCode.RANGE_INVALID, message, null,
+                Map.of("Range", range(session.size()), "Location", location));
+    }
+
+    /** The spec's Range header for an upload holding {@code size} bytes. */
+    public static String range(long size) {
+        return "0-" + Math.max(0, size - 1);
+    }
+
+    /** Checks the digest of everything uploaded and commits the blob; the session ends either way. */
+    public Uni<Digest> finish(Session session, long size, Digest expected) {
+        RunningHash running = hashes.remove(session.id());
+        Uni<Digest> actual = running != null && running.size() == size && expected.algorithm() == DigestAlgorithm.SHA256
+                ? Uni.createFrom().item(Digest.of(DigestAlgorithm.SHA256, running.digest()))
+                : blocking(() -> rehash(session.id(), expected.algorithm()));
+        return actual.chain(digest -> {
+            if (!digest.equals(expected)) {
+                return end(session.id()).chain(() -> Uni.createFrom().failure(new RegistryException(
+                        ErrorCode.DIGEST_INVALID, "upload has digest " + digest + ", not " + expected, expected.toString())));
+            }
+            return blocking(() -> {
+                store.commit(session.id(), digest);
+                return digest;
+            }).chain(() -> pool.withTransaction(tx -> links.record(tx, session.repositoryId(), digest.toString(), size)
+                    .chain(() -> sessions.delete(tx, session.id())))).replaceWith(digest);
+        });
+    }
+
+    /** Cancels an upload: its bytes and its session go. */
+    public Uni<Void> cancel(Session session) {
+        hashes.remove(session.id());
+        return end(session.id());
+    }
+
+    private Uni<Void> end(UUID id) {
+        return blocking(() -> {
+            store.discard(id);
+            return id;
+        }).chain(() -> pool.withTransaction(tx -> sessions.delete(tx, id))).replaceWithVoid();
+    }
+
+    /** The whole blob in one request (POST ?digest= or a PUT without session state): hashed, checked, committed. */
+    public Uni<Digest> upload(long registryId, RepositoryName name, ReadStream<Buffer> body, Digest expected) {
+        UUID id = UUID.randomUUID();
+        MessageDigest digest = expected.algorithm().newMessageDigest();
+        return StreamToFile.append(vertx, body, store.uploadFile(id), 0, digest)
+                .chain(size -> {
+                    Digest actual = Digest.of(expected.algorithm(), digest);
+                    if (!actual.equals(expected)) {
+                        return blocking(() -> {
+                            store.discard(id);
+                            return id;
+                        }).chain(() -> Uni.createFrom().failure(new RegistryException(ErrorCode.DIGEST_INVALID,
+                                "upload has digest " + actual + ", not " + expected, expected.toString())));
+                    }
+                    return blocking(() -> {
+                        store.commit(id, actual);
+                        return actual;
+                    }).chain(() -> pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
+                            .chain(repositoryId -> links.record(tx, repositoryId, actual.toString(), size))))
+                            .replaceWith(actual);
+                })
+                .onFailure(e -> !(e instanceof RegistryException)).call(() -> blocking(() -> {
+                    store.discard(id);
+                    return id;
+                }));
+    }
+
+    /** Links a blob the caller can see in {@code from} into {@code name}; false when {@code from} does not have it. */
+    public Uni<Boolean> mount(long registryId, RepositoryName name, RepositoryName from, Digest digest) {
+        return links.sizeIn(registryId, from.value(), digest.toString()).chain(size -> {
+            if (size == null) {
+                return Uni.createFrom().item(false);
+            }
+            return pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
+                    .chain(repositoryId -> links.link(tx, repositoryId, digest.toString()))).replaceWith(true);
+        });
+    }
+
+    private Digest rehash(UUID id, DigestAlgorithm algorithm) {
+        MessageDigest digest = algorithm.newMessageDigest();
+        byte[] buffer = new byte[256 * 1024];
+        try (InputStream in = Files.newInputStream(store.uploadFile(id))) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            LOG.debugf("upload %s has no bytes on disk; treating it as empty", id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read upload " + id, e);
+        }
+        return Digest.of(algorithm, digest);
+    }
+
+    private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.drydock.registry.api.distribution;
+
+import dev.drydock.devstack.DevStackTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static dev.drydock.registry.api.distribution.Oci.assertError;
+import static dev.drydock.registry.api.distribution.Oci.bytes;
+import static dev.drydock.registry.api.distribution.Oci.digest;
+import static dev.drydock.registry.api.distribution.Oci.repo;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+@QuarkusTest
+@WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
+class UploadsApiTest {
+
+    @Test
+    void monolithicPostThenPut() {
+        String repo = repo("uploads/mono");
+        byte[] content = bytes(70_000);
+        Response post = given().post("/v2/" + repo + "/blobs/uploads/");
+        post.then().statusCode(202).header("Range", "0-0")
+                .header("Location", matchesPattern("/v2/" + repo + "/blobs/uploads/[0-9a-f-]{36}"))
+                .header("Docker-Distribution-Api-Version", "registry/2.0");
+        given().contentType("application/octet-stream").body(content)
+                .put(post.header("Location") + "?digest=" + digest(content))
+                .then().statusCode(201)
+                .header("Location", "/v2/" + repo + "/blobs/" + digest(content))
+                .header("Docker-Content-Digest", digest(content));
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
+    @Test
+    void singleRequestPostWithDigest() {
+        String repo = repo("uploads/single");
+        byte[] content = bytes(5000);
+        given().contentType("application/octet-stream").body(content)
+                .post("/v2/" + repo + "/blobs/uploads/?digest=" + digest(content))
+                .then().statusCode(201).header("Docker-Content-Digest", digest(content));
+        given().head("/v2/" + repo + "/blobs/" + digest(content)).then().statusCode(200)
+                .header("Content-Length", "5000");
+    }
+
+    @Test
+    void chunkedUploadInOrderWithStatusAndAClosingChunk() {
+        String repo = repo("uploads/chunked");
+        byte[] content = bytes(30);
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        location = patch(location, Arrays.copyOfRange(content, 0, 10), "0-9").then().statusCode(202)
+                .header("Range", "0-9").extract().header("Location");
+
+        Response outOfOrder = patch(location, Arrays.copyOfRange(content, 20, 30), "20-29");
+        assertError(outOfOrder, 416, "RANGE_INVALID");
+        outOfOrder.then().header("Range", "0-9");
+        assertError(patch(location, Arrays.copyOfRange(content, 0, 10), "0-9"), 416, "RANGE_INVALID");
+
+        given().get(location).then().statusCode(204).header("Range", "0-9").header("Location", location);
+        location = patch(location, Arrays.copyOfRange(content, 10, 20), "10-19").then().statusCode(202)
+                .header("Range", "0-19").extract().header("Location");
+        given().contentType("application/octet-stream").header("Content-Range", "20-29")
+                .body(Arrays.copyOfRange(content, 20, 30))
+                .put(location + "?digest=" + digest(content)).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
+    @Test
+    void streamedPatchWithoutContentRangeThenEmptyPut() {
+        String repo = repo("uploads/streamed");
+        byte[] content = bytes(100_000);
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        location = given().contentType("application/octet-stream").body(new byte[0]).patch(location)
+                .then().statusCode(202).extract().header("Location");
+        location = given().contentType("application/octet-stream").body(content).patch(location)
+                .then().statusCode(202).header("Range", "0-99999").extract().header("Location");
+        given().put(location + "?digest=" + digest(content)).then().statusCode(201);
+        given().head("/v2/" + repo + "/blobs/" + digest(content)).then().statusCode(200);
+    }
+
+    @Test
+    void wrongDigestIsRefusedAndLeavesNothingBehind() {
+        String repo = repo("uploads/wrong");
+        byte[] content = bytes(1000);
+        String claimed = digest(bytes(10));
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        assertError(given().contentType("application/octet-stream").body(content).put(location + "?digest=" + claimed),
+                400, "DIGEST_INVALID");
+        assertError(given().get(location), 404, "BLOB_UPLOAD_UNKNOWN");
+        given().head("/v2/" + repo + "/blobs/" + claimed).then().statusCode(404);
+        given().head("/v2/" + repo + "/blobs/" + digest(content)).then().statusCode(404);
+
+        assertError(given().contentType("application/octet-stream").body(content)
+                .post("/v2/" + repo + "/blobs/uploads/?digest=" + claimed), 400, "DIGEST_INVALID");
+        assertError(given().contentType("application/octet-stream").body(content)
+                .post("/v2/" + repo + "/blobs/uploads/?digest=sha256:xyz"), 400, "DIGEST_INVALID");
+    }
+
+    @Test
+    void closingPutMustNameADigest() {
+        String repo = repo("uploads/nodigest");
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        assertError(given().contentType("application/octet-stream").body(bytes(10)).put(location), 400,
+                "DIGEST_INVALID");
+    }
+
+    @Test
+    void cancelledAndUnknownUploads() {
+        String repo = repo("uploads/cancel");
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        given().delete(location).then().statusCode(204);
+        assertError(given().get(location), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(patch(location, bytes(5), "0-4"), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(given().get("/v2/" + repo + "/blobs/uploads/not-a-uuid"), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(given().get(location.replace("uploads/cancel", "uploads/other")), 404, "BLOB_UPLOAD_UNKNOWN");
+    }
+
+    @Test
+    void malformedContentRangeIsRefused() {
+        String repo = repo("uploads/badrange");
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        assertError(patch(location, bytes(5), "zero-four"), 400, "BLOB_UPLOAD_INVALID");
+        assertError(patch(location, bytes(5), "0-9"), 400, "SIZE_INVALID");
+    }
+
+    @Test
+    void crossRepositoryMountOnlyFromWhereTheBlobIsVisible() {
+        String source = repo("uploads/mount-src");
+        String target = repo("uploads/mount-dst");
+        String digest = Oci.pushBlob(source, bytes(2000));
+        given().post("/v2/" + target + "/blobs/uploads/?mount=" + digest + "&from=" + source)
+                .then().statusCode(201).header("Location", "/v2/" + target + "/blobs/" + digest)
+                .header("Docker-Content-Digest", digest);
+        given().head("/v2/" + target + "/blobs/" + digest).then().statusCode(200);
+
+        String stranger = repo("uploads/mount-none");
+        given().post("/v2/" + target + "/blobs/uploads/?mount=" + digest + "&from=" + stranger)
+                .then().statusCode(202).header("Location", matchesPattern(".*/blobs/uploads/.*"));
+        given().post("/v2/" + stranger + "/blobs/uploads/?mount=" + digest)
+                .then().statusCode(202);
+        given().head("/v2/" + stranger + "/blobs/" + digest).then().statusCode(404);
+    }
+
+    @Test
+    void sha512Blobs() {
+        String repo = repo("uploads/sha512");
+        byte[] content = bytes(3000);
+        String sha512 = Oci.sha512(content);
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        given().contentType("application/octet-stream").body(content).put(location + "?digest=" + sha512)
+                .then().statusCode(201).header("Docker-Content-Digest", sha512);
+        given().get("/v2/" + repo + "/blobs/" + sha512).then().statusCode(200)
+                .header("Docker-Content-Digest", equalTo(sha512));
+    }
+
+    private static Response patch(String location, byte[] chunk, String range) {
+        return given().contentType("application/octet-stream").header("Content-Range", range).body(chunk)
+                .patch(location);
+    }
+}
