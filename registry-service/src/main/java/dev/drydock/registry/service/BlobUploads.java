@@ -130,7 +130,7 @@ public class BlobUploads {
         RunningHash running = hashes.remove(session.id());
         Uni<Digest> actual = running != null && running.size() == size && expected.algorithm() == DigestAlgorithm.SHA256
                 ? Uni.createFrom().item(Digest.of(DigestAlgorithm.SHA256, running.digest()))
-                : blocking(() -> rehash(session.id(), expected.algorithm()));
+                : blocking(() -> rehash(session.id(), size, expected.algorithm()));
         return actual.chain(digest -> {
             if (!digest.equals(expected)) {
                 return end(session.id()).chain(() -> Uni.createFrom().failure(new RegistryException(
@@ -195,13 +195,16 @@ public class BlobUploads {
         });
     }
 
-    private Digest rehash(UUID id, DigestAlgorithm algorithm) {
+    /** Hashes the first {@code size} bytes of an upload: all that the session vouches for. */
+    private Digest rehash(UUID id, long size, DigestAlgorithm algorithm) {
         MessageDigest digest = algorithm.newMessageDigest();
         byte[] buffer = new byte[256 * 1024];
         try (InputStream in = Files.newInputStream(store.uploadFile(id))) {
+            long left = size;
             int n;
-            while ((n = in.read(buffer)) > 0) {
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
                 digest.update(buffer, 0, n);
+                left -= n;
             }
         } catch (java.nio.file.NoSuchFileException e) {
             LOG.debugf("upload %s has no bytes on disk; treating it as empty", id);

@@ -13,7 +13,9 @@ import java.security.MessageDigest;
 
 /**
  * Streams a request body into a file at a given offset with back-pressure, hashing on the way: memory stays
- * constant whatever the body's size. The caller must have paused the stream before any asynchronous step.
+ * constant whatever the body's size. The file is first cut to the offset, so bytes of an earlier request that never
+ * completed (a crash, a refused chunk) cannot linger past it. The caller must have paused the stream before any
+ * asynchronous step.
  */
 public final class StreamToFile {
 
@@ -30,29 +32,41 @@ public final class StreamToFile {
                 return;
             }
             AsyncFile out = opened.result();
-            out.setWritePos(offset);
-            long[] written = {0};
-            body.handler(buffer -> {
-                if (digest != null) {
-                    digest.update(buffer.getByteBuf().nioBuffer());
+            vertx.fileSystem().truncate(file.toString(), offset, truncated -> {
+                if (truncated.failed()) {
+                    out.close();
+                    body.resume();
+                    done.fail(truncated.cause());
+                    return;
                 }
-                written[0] += buffer.length();
-                out.write(buffer);
-                if (out.writeQueueFull()) {
-                    body.pause();
-                    out.drainHandler(v -> body.resume());
-                }
+                out.setWritePos(offset);
+                pipe(body, out, digest, done);
             });
-            body.exceptionHandler(error -> out.close(closed -> done.tryFail(error)));
-            body.endHandler(v -> out.close(closed -> {
-                if (closed.failed()) {
-                    done.tryFail(closed.cause());
-                } else {
-                    done.tryComplete(written[0]);
-                }
-            }));
-            body.resume();
         });
         return Uni.createFrom().completionStage(done.future().toCompletionStage());
+    }
+
+    private static void pipe(ReadStream<Buffer> body, AsyncFile out, MessageDigest digest, Promise<Long> done) {
+        long[] written = {0};
+        body.handler(buffer -> {
+            if (digest != null) {
+                digest.update(buffer.getByteBuf().nioBuffer());
+            }
+            written[0] += buffer.length();
+            out.write(buffer);
+            if (out.writeQueueFull()) {
+                body.pause();
+                out.drainHandler(v -> body.resume());
+            }
+        });
+        body.exceptionHandler(error -> out.close(closed -> done.tryFail(error)));
+        body.endHandler(v -> out.close(closed -> {
+            if (closed.failed()) {
+                done.tryFail(closed.cause());
+            } else {
+                done.tryComplete(written[0]);
+            }
+        }));
+        body.resume();
     }
 }

@@ -127,6 +127,12 @@ class UploadsApiTest {
         String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
         assertError(patch(location, bytes(5), "zero-four"), 400, "BLOB_UPLOAD_INVALID");
         assertError(patch(location, bytes(5), "0-9"), 400, "SIZE_INVALID");
+
+        // the refused chunk's bytes must not survive into the blob
+        byte[] content = bytes(3);
+        patch(location, content, "0-2").then().statusCode(202).header("Range", "0-2");
+        given().put(location + "?digest=" + digest(content)).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
     }
 
     @Test
