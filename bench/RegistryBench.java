@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   blob-pull BASE SIZE REPEATS                  median MB/s of blob GETs
  *   image-push BASE COUNT CONCURRENCY SIZE       images/s and latency of zb-style image pushes into new repositories
  *   seed BASE REPO TAGS                          one image with TAGS tags, for the wrk runs
+ *   requests BASE METHOD PATH CONCURRENCY SECONDS  req/s of one request repeated (for HEAD, which wrk cannot time)
  */
 public class RegistryBench {
 
@@ -42,6 +43,7 @@ public class RegistryBench {
             case "blob-pull" -> blobPull(base, Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "image-push" -> imagePush(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "seed" -> seed(base, args[2], Integer.parseInt(args[3]));
+            case "requests" -> requests(base, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -211,6 +213,35 @@ public class RegistryBench {
                     .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
                     .PUT(BodyPublishers.ofString(manifest)).build(), 201);
         }
+    }
+
+    static void requests(String base, String method, String path, int concurrency, int seconds) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                .method(method, BodyPublishers.noBody()).build();
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    HttpResponse<Void> r = HTTP.send(request, BodyHandlers.discarding());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException(method + " " + path + " -> " + r.statusCode());
+                    }
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf("requests %s c=%d %.1f req/s%n", method, concurrency,
+                done.get() / ((System.nanoTime() - start) / 1e9));
     }
 
     static String sha256(byte[] content) throws Exception {

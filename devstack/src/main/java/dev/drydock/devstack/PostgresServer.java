@@ -77,6 +77,7 @@ public final class PostgresServer extends SupervisedServer {
         try {
             Files.createDirectories(dataDir);
             if (Processes.isRoot()) {
+                requireReachableByOthers(dataDir.getParent());
                 Processes.run(List.of("chown", "postgres:postgres", dataDir.toString()), log);
             }
         } catch (IOException e) {
@@ -89,6 +90,16 @@ public final class PostgresServer extends SupervisedServer {
             initdb.add("--no-sync");
         }
         Processes.run(initdb, log);
+    }
+
+    /** As root the server runs as postgres, which cannot enter a directory closed to others (say, /root). */
+    private static void requireReachableByOthers(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IllegalStateException("the postgres user cannot reach " + dir + " because " + p
+                        + " is closed to others; choose a directory outside it (DRYDOCK_HOME) or chmod o+x " + p);
+            }
+        }
     }
 
     private void awaitReady(Duration timeout) {
