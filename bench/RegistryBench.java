@@ -30,6 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   image-push BASE COUNT CONCURRENCY SIZE       images/s and latency of zb-style image pushes into new repositories
  *   seed BASE REPO TAGS                          one image with TAGS tags, for the wrk runs
  *   requests BASE METHOD PATH CONCURRENCY SECONDS  req/s of one request repeated (for HEAD, which wrk cannot time)
+ *   warmup BASE COUNT                            COUNT image pushes and blob pulls, unmeasured: a JVM server
+ *                                                (Drydock) is measured warm, as it runs in production
  */
 public class RegistryBench {
 
@@ -43,6 +45,7 @@ public class RegistryBench {
             case "blob-pull" -> blobPull(base, Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "image-push" -> imagePush(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "seed" -> seed(base, args[2], Integer.parseInt(args[3]));
+            case "warmup" -> warmup(base, Integer.parseInt(args[2]));
             case "requests" -> requests(base, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -212,6 +215,24 @@ public class RegistryBench {
             send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/manifests/v" + i))
                     .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
                     .PUT(BodyPublishers.ofString(manifest)).build(), 201);
+        }
+    }
+
+    static void warmup(String base, int count) throws Exception {
+        Path file = Files.createTempFile("bench", ".blob");
+        try {
+            for (int i = 0; i < count; i++) {
+                String repo = "bench/warmup-" + UUID.randomUUID();
+                pushImage(base, repo, "latest", 65536);
+                String digest = freshBlob(file, 1 << 20);
+                pushChunked(base, repo, file, 1 << 20, digest);
+                HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/blobs/" + digest)).GET().build(),
+                        BodyHandlers.discarding());
+                HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/manifests/latest"))
+                        .method("HEAD", BodyPublishers.noBody()).build(), BodyHandlers.discarding());
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

@@ -63,6 +63,10 @@ row() { # name, drydock value, distribution value, unit
 }
 value() { awk '{for (i=1;i<=NF;i++) if ($i ~ /^(MB\/s|images\/s|req\/s)$/) {print $(i-1); exit}}'; }
 
+echo "== warm-up (unmeasured, both servers)"
+bench warmup "$DRYDOCK" 200
+bench warmup "$DIST" 200
+
 echo "== blob push and pull"
 for size in $SIZES; do
   for mode in mono chunked; do

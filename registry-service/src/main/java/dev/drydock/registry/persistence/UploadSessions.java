@@ -3,7 +3,6 @@ package dev.drydock.registry.persistence;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,9 +21,26 @@ public class UploadSessions {
         this.pool = pool;
     }
 
-    public Uni<Void> create(SqlClient client, UUID id, long repositoryId) {
-        return client.preparedQuery("insert into upload (id, repository_id) values ($1, $2)")
-                .execute(Tuple.of(id, repositoryId)).replaceWithVoid();
+    /** Opens a session, creating the repository when it is new: one statement, one round trip. */
+    public Uni<Void> create(long registryId, String repository, UUID id) {
+        return pool.preparedQuery("""
+                with repo as (
+                    insert into repository (registry_id, name) values ($1, $2)
+                    on conflict (registry_id, name) do update set name = excluded.name returning id)
+                insert into upload (id, repository_id) select $3, id from repo""")
+                .execute(Tuple.of(registryId, repository, id)).replaceWithVoid();
+    }
+
+    /**
+     * Ends a session whose bytes became a blob: records the blob, links it into the session's repository and
+     * removes the session, atomically in one statement (foreign keys are checked at its end).
+     */
+    public Uni<Void> complete(UUID id, long repositoryId, String digest, long size) {
+        return pool.preparedQuery("""
+                with blob_row as (insert into blob (digest, size) values ($3, $4) on conflict do nothing),
+                     link as (insert into repository_blob (repository_id, digest) values ($2, $3) on conflict do nothing)
+                delete from upload where id = $1""")
+                .execute(Tuple.of(id, repositoryId, digest, size)).replaceWithVoid();
     }
 
     /** The session, when it exists and belongs to that repository. */
@@ -49,8 +65,8 @@ public class UploadSessions {
                 .map(result -> result.rowCount() == 1);
     }
 
-    public Uni<Boolean> delete(SqlClient client, UUID id) {
-        return client.preparedQuery("delete from upload where id = $1").execute(Tuple.of(id))
+    public Uni<Boolean> delete(UUID id) {
+        return pool.preparedQuery("delete from upload where id = $1").execute(Tuple.of(id))
                 .map(result -> result.rowCount() == 1);
     }
 }

@@ -68,8 +68,7 @@ public class BlobUploads {
 
     public Uni<UUID> start(long registryId, RepositoryName name) {
         UUID id = UUID.randomUUID();
-        return pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
-                        .chain(repositoryId -> sessions.create(tx, id, repositoryId)))
+        return sessions.create(registryId, name.value(), id)
                 .invoke(() -> hashes.put(id, new RunningHash(DigestAlgorithm.SHA256.newMessageDigest(), 0)))
                 .replaceWith(id);
     }
@@ -139,8 +138,8 @@ public class BlobUploads {
             return blocking(() -> {
                 store.commit(session.id(), digest);
                 return digest;
-            }).chain(() -> pool.withTransaction(tx -> links.record(tx, session.repositoryId(), digest.toString(), size)
-                    .chain(() -> sessions.delete(tx, session.id())))).replaceWith(digest);
+            }).chain(() -> sessions.complete(session.id(), session.repositoryId(), digest.toString(), size))
+                    .replaceWith(digest);
         });
     }
 
@@ -154,7 +153,7 @@ public class BlobUploads {
         return blocking(() -> {
             store.discard(id);
             return id;
-        }).chain(() -> pool.withTransaction(tx -> sessions.delete(tx, id))).replaceWithVoid();
+        }).chain(() -> sessions.delete(id)).replaceWithVoid();
     }
 
     /** The whole blob in one request (POST ?digest= or a PUT without session state): hashed, checked, committed. */
@@ -174,8 +173,7 @@ public class BlobUploads {
                     return blocking(() -> {
                         store.commit(id, actual);
                         return actual;
-                    }).chain(() -> pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
-                            .chain(repositoryId -> links.record(tx, repositoryId, actual.toString(), size))))
+                    }).chain(() -> links.recordUpload(registryId, name.value(), actual.toString(), size))
                             .replaceWith(actual);
                 })
                 .onFailure(e -> !(e instanceof RegistryException)).call(() -> blocking(() -> {

@@ -149,6 +149,21 @@ class ManifestsApiTest {
     }
 
     @Test
+    void helmChartsAreStoredAsTheOciArtifactsHelmPushes() {
+        String repo = repo("manifests/charts");
+        byte[] config = "{\"name\":\"web\",\"version\":\"1.2.3\",\"apiVersion\":\"v2\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] chart = bytes(2048);
+        String manifest = """
+                {"schemaVersion":2,"config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"%s","size":%d},\
+                "layers":[{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip","digest":"%s","size":%d}],\
+                "annotations":{"org.opencontainers.image.title":"web"}}""".formatted(Oci.pushBlob(repo, config),
+                config.length, Oci.pushBlob(repo, chart), chart.length);
+        putManifest(repo, "1.2.3", OCI_MANIFEST, manifest).then().statusCode(201);
+        assertEquals(manifest, given().get("/v2/" + repo + "/manifests/1.2.3").then().statusCode(200)
+                .contentType(OCI_MANIFEST).extract().asString());
+    }
+
+    @Test
     void unsupportedMethodsAnswer405() {
         assertError(given().post("/v2/x/manifests/latest"), 405, "UNSUPPORTED");
     }
