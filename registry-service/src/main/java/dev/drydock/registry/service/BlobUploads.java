@@ -85,6 +85,19 @@ public class BlobUploads {
      * @return the upload's new size
      */
     public Uni<Long> append(Session session, ReadStream<Buffer> body, ContentRange range, String location) {
+        return append(session, body, range, location, true);
+    }
+
+    /**
+     * The closing chunk of a PUT: the session ends right after it (committed or discarded), so its new offset need
+     * not be stored; that saves a round trip on every monolithic upload.
+     */
+    public Uni<Long> appendFinal(Session session, ReadStream<Buffer> body, ContentRange range, String location) {
+        return append(session, body, range, location, false);
+    }
+
+    private Uni<Long> append(Session session, ReadStream<Buffer> body, ContentRange range, String location,
+            boolean persistOffset) {
         if (range != null && range.start() != session.size()) {
             return Uni.createFrom().failure(outOfOrder(session, location,
                     "chunk starts at " + range.start() + " but the upload holds " + session.size() + " bytes"));
@@ -101,7 +114,9 @@ public class BlobUploads {
                                 "Content-Range announced " + range.length() + " bytes, the body held " + written));
                     }
                     long size = session.size() + written;
-                    return sessions.advance(session.id(), session.size(), size).map(moved -> {
+                    Uni<Boolean> stored = persistOffset ? sessions.advance(session.id(), session.size(), size)
+                            : Uni.createFrom().item(true);
+                    return stored.map(moved -> {
                         if (!moved) {
                             throw outOfOrder(session, location, "the upload moved on while this chunk was written");
                         }

@@ -70,7 +70,7 @@ class UploadsApi {
     }
 
     Uni<Void> patch(DistributionRequest req) {
-        return session(req).chain(session -> append(req, session)
+        return session(req).chain(session -> append(req, session, false)
                 .invoke(size -> req.response().setStatusCode(202)
                         .putHeader("Location", location(req, session.id()))
                         .putHeader("Range", BlobUploads.range(size))
@@ -87,7 +87,7 @@ class UploadsApi {
         }
         Digest expected = Params.digest(digestParam);
         return session(req)
-                .chain(session -> append(req, session).chain(size -> uploads.finish(session, size, expected)))
+                .chain(session -> append(req, session, true).chain(size -> uploads.finish(session, size, expected)))
                 .invoke(digest -> created(req, digest))
                 .replaceWithVoid();
     }
@@ -97,10 +97,12 @@ class UploadsApi {
         return session(req).chain(uploads::cancel).invoke(() -> OciResponses.empty(req.context(), 204));
     }
 
-    private Uni<Long> append(DistributionRequest req, Session session) {
+    private Uni<Long> append(DistributionRequest req, Session session, boolean closing) {
         String header = req.request().getHeader("Content-Range");
         ContentRange range = header == null ? null : ContentRange.parse(header);
-        return uploads.append(session, req.request(), range, location(req, session.id()));
+        String location = location(req, session.id());
+        return closing ? uploads.appendFinal(session, req.request(), range, location)
+                : uploads.append(session, req.request(), range, location);
     }
 
     private Uni<Session> session(DistributionRequest req) {
