@@ -160,7 +160,8 @@ public class RegistryBench {
             }
             rates.add(size / 1e6 / ((System.nanoTime() - start) / 1e9));
         }
-        System.out.printf("blob-pull %d %.1f MB/s%n", size, median(rates));
+        System.out.printf("blob-pull %d %.1f MB/s %s%n", size, median(rates),
+                base + "/v2/" + repo + "/blobs/" + digest);
     }
 
     /** zb's push unit: layer and config blobs (POST + PUT each), then the manifest, into a new repository. */
