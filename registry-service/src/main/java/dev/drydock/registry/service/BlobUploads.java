@@ -165,10 +165,7 @@ public class BlobUploads {
     }
 
     private Uni<Void> end(UUID id) {
-        return blocking(() -> {
-            store.discard(id);
-            return id;
-        }).chain(() -> sessions.delete(id)).replaceWithVoid();
+        return discard(id).chain(() -> sessions.delete(id)).replaceWithVoid();
     }
 
     /** The whole blob in one request (POST ?digest= or a PUT without session state): hashed, checked, committed. */
@@ -179,10 +176,7 @@ public class BlobUploads {
                 .chain(size -> {
                     Digest actual = Digest.of(expected.algorithm(), digest);
                     if (!actual.equals(expected)) {
-                        return blocking(() -> {
-                            store.discard(id);
-                            return id;
-                        }).chain(() -> Uni.createFrom().failure(new RegistryException(ErrorCode.DIGEST_INVALID,
+                        return discard(id).chain(() -> Uni.createFrom().failure(new RegistryException(ErrorCode.DIGEST_INVALID,
                                 "upload has digest " + actual + ", not " + expected, expected.toString())));
                     }
                     return blocking(() -> {
@@ -191,10 +185,7 @@ public class BlobUploads {
                     }).chain(() -> links.recordUpload(registryId, name.value(), actual.toString(), size))
                             .replaceWith(actual);
                 })
-                .onFailure(e -> !(e instanceof RegistryException)).call(() -> blocking(() -> {
-                    store.discard(id);
-                    return id;
-                }));
+                .onFailure(e -> !(e instanceof RegistryException)).call(() -> discard(id));
     }
 
     /** Links a blob the caller can see in {@code from} into {@code name}; false when {@code from} does not have it. */
@@ -225,6 +216,13 @@ public class BlobUploads {
             throw new UncheckedIOException("cannot read upload " + id, e);
         }
         return Digest.of(algorithm, digest);
+    }
+
+    private Uni<Void> discard(UUID id) {
+        return blocking(() -> {
+            store.discard(id);
+            return id;
+        }).replaceWithVoid();
     }
 
     private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {

@@ -41,13 +41,17 @@ class UploadsApi {
 
     private Uni<Void> startSession(DistributionRequest req) {
         req.request().resume();
-        return uploads.start(req.registryId(), req.name()).invoke(id -> req.response()
-                .setStatusCode(202)
-                .putHeader("Location", req.location("/blobs/uploads/" + id))
-                .putHeader("Range", "0-0")
+        return uploads.start(req.registryId(), req.name()).invoke(id -> progress(req, 202, id, 0)).replaceWithVoid();
+    }
+
+    /** Where an upload stands: its URL and the bytes it holds. */
+    private static void progress(DistributionRequest req, int status, UUID id, long size) {
+        req.response().setStatusCode(status)
+                .putHeader("Location", location(req, id))
+                .putHeader("Range", BlobUploads.range(size))
                 .putHeader("Docker-Upload-UUID", id.toString())
                 .putHeader("Content-Length", "0")
-                .end()).replaceWithVoid();
+                .end();
     }
 
     private static Void created(DistributionRequest req, Digest digest) {
@@ -61,22 +65,12 @@ class UploadsApi {
     }
 
     Uni<Void> status(DistributionRequest req) {
-        return session(req).invoke(session -> req.response().setStatusCode(204)
-                .putHeader("Location", location(req, session.id()))
-                .putHeader("Range", BlobUploads.range(session.size()))
-                .putHeader("Docker-Upload-UUID", session.id().toString())
-                .putHeader("Content-Length", "0")
-                .end()).replaceWithVoid();
+        return session(req).invoke(session -> progress(req, 204, session.id(), session.size())).replaceWithVoid();
     }
 
     Uni<Void> patch(DistributionRequest req) {
         return session(req).chain(session -> append(req, session, false)
-                .invoke(size -> req.response().setStatusCode(202)
-                        .putHeader("Location", location(req, session.id()))
-                        .putHeader("Range", BlobUploads.range(size))
-                        .putHeader("Docker-Upload-UUID", session.id().toString())
-                        .putHeader("Content-Length", "0")
-                        .end()))
+                .invoke(size -> progress(req, 202, session.id(), size)))
                 .replaceWithVoid();
     }
 
