@@ -2,6 +2,8 @@ package dev.drydock.registry.persistence;
 
 import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.Manifest;
+import dev.drydock.registry.domain.Referrer;
+import dev.drydock.registry.domain.StoredManifest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,14 +22,6 @@ import java.util.Set;
 @ApplicationScoped
 public class Manifests {
 
-    /** A manifest as stored: the bytes are served exactly as they were pushed. */
-    public record Stored(long id, String digest, String mediaType, byte[] content) {
-    }
-
-    /** One referrer of a subject, as the referrers API lists it. */
-    public record Referrer(String digest, String mediaType, int size, String artifactType, String annotations) {
-    }
-
     private static final String COLUMNS = "m.id, m.digest, m.media_type, m.content";
 
     private final Pool pool;
@@ -36,26 +30,26 @@ public class Manifests {
         this.pool = pool;
     }
 
-    public Uni<Stored> byDigest(long registryId, String repository, String digest) {
+    public Uni<StoredManifest> byDigest(long registryId, String repository, String digest) {
         return pool.preparedQuery("select " + COLUMNS + """
                  from manifest m join repository r on r.id = m.repository_id
                 where r.registry_id = $1 and r.name = $2 and m.digest = $3""")
                 .execute(Tuple.of(registryId, repository, digest)).map(Manifests::first);
     }
 
-    public Uni<Stored> byTag(long registryId, String repository, String tag) {
+    public Uni<StoredManifest> byTag(long registryId, String repository, String tag) {
         return pool.preparedQuery("select " + COLUMNS + """
                  from tag t join repository r on r.id = t.repository_id join manifest m on m.id = t.manifest_id
                 where r.registry_id = $1 and r.name = $2 and t.name = $3""")
                 .execute(Tuple.of(registryId, repository, tag)).map(Manifests::first);
     }
 
-    private static Stored first(RowSet<Row> rows) {
+    private static StoredManifest first(RowSet<Row> rows) {
         if (rows.size() == 0) {
             return null;
         }
         Row row = rows.iterator().next();
-        return new Stored(row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes());
+        return new StoredManifest(row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes());
     }
 
     /** Digests among {@code digests} that are manifests of the repository. */

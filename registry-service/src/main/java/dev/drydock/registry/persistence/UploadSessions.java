@@ -1,5 +1,6 @@
 package dev.drydock.registry.persistence;
 
+import dev.drydock.registry.domain.UploadSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -11,9 +12,6 @@ import java.util.UUID;
 /** Upload sessions: which repository an upload belongs to and how many bytes it holds. */
 @ApplicationScoped
 public class UploadSessions {
-
-    public record Session(UUID id, long repositoryId, long size) {
-    }
 
     private final Pool pool;
 
@@ -44,7 +42,7 @@ public class UploadSessions {
     }
 
     /** The session, when it exists and belongs to that repository. */
-    public Uni<Session> find(long registryId, String repository, UUID id) {
+    public Uni<UploadSession> find(long registryId, String repository, UUID id) {
         return pool.preparedQuery("""
                 select u.id, u.repository_id, u.size from upload u join repository r on r.id = u.repository_id
                 where u.id = $1 and r.registry_id = $2 and r.name = $3""")
@@ -54,7 +52,7 @@ public class UploadSessions {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    return new Session(row.getUUID(0), row.getLong(1), row.getLong(2));
+                    return new UploadSession(row.getUUID(0), row.getLong(1), row.getLong(2));
                 });
     }
 

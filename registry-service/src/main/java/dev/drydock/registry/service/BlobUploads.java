@@ -6,10 +6,10 @@ import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ContentRange;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.UploadSession;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Repositories;
 import dev.drydock.registry.persistence.UploadSessions;
-import dev.drydock.registry.persistence.UploadSessions.Session;
 import dev.drydock.registry.storage.BlobStore;
 import dev.drydock.registry.storage.StreamToFile;
 import io.smallrye.mutiny.Uni;
@@ -73,7 +73,7 @@ public class BlobUploads {
                 .replaceWith(id);
     }
 
-    public Uni<Session> session(long registryId, RepositoryName name, UUID id) {
+    public Uni<UploadSession> session(long registryId, RepositoryName name, UUID id) {
         return sessions.find(registryId, name.value(), id).onItem().ifNull().failWith(
                 () -> new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is not in progress"));
     }
@@ -84,7 +84,7 @@ public class BlobUploads {
      *
      * @return the upload's new size
      */
-    public Uni<Long> append(Session session, ReadStream<Buffer> body, ContentRange range, String location) {
+    public Uni<Long> append(UploadSession session, ReadStream<Buffer> body, ContentRange range, String location) {
         return append(session, body, range, location, true);
     }
 
@@ -92,11 +92,11 @@ public class BlobUploads {
      * The closing chunk of a PUT: the session ends right after it (committed or discarded), so its new offset need
      * not be stored; that saves a round trip on every monolithic upload.
      */
-    public Uni<Long> appendFinal(Session session, ReadStream<Buffer> body, ContentRange range, String location) {
+    public Uni<Long> appendFinal(UploadSession session, ReadStream<Buffer> body, ContentRange range, String location) {
         return append(session, body, range, location, false);
     }
 
-    private Uni<Long> append(Session session, ReadStream<Buffer> body, ContentRange range, String location,
+    private Uni<Long> append(UploadSession session, ReadStream<Buffer> body, ContentRange range, String location,
             boolean persistOffset) {
         if (range != null && range.start() != session.size()) {
             return Uni.createFrom().failure(outOfOrder(session, location,
@@ -129,7 +129,7 @@ public class BlobUploads {
                 .eventually(() -> writing.remove(session.id()));
     }
 
-    private static RegistryException outOfOrder(Session session, String location, String message) {
+    private static RegistryException outOfOrder(UploadSession session, String location, String message) {
         return new RegistryException(ErrorCode.RANGE_INVALID, message, null,
                 Map.of("Range", range(session.size()), "Location", location));
     }
@@ -140,7 +140,7 @@ public class BlobUploads {
     }
 
     /** Checks the digest of everything uploaded and commits the blob; the session ends either way. */
-    public Uni<Digest> finish(Session session, long size, Digest expected) {
+    public Uni<Digest> finish(UploadSession session, long size, Digest expected) {
         RunningHash running = hashes.remove(session.id());
         Uni<Digest> actual = running != null && running.size() == size && expected.algorithm() == DigestAlgorithm.SHA256
                 ? Uni.createFrom().item(Digest.of(DigestAlgorithm.SHA256, running.digest()))
@@ -159,7 +159,7 @@ public class BlobUploads {
     }
 
     /** Cancels an upload: its bytes and its session go. */
-    public Uni<Void> cancel(Session session) {
+    public Uni<Void> cancel(UploadSession session) {
         hashes.remove(session.id());
         return end(session.id());
     }

@@ -3,6 +3,7 @@ package dev.drydock.registry.service;
 import dev.drydock.oci.Digest;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.Referrer;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.persistence.Manifests;
 import dev.drydock.registry.persistence.Repositories;
@@ -52,7 +53,7 @@ public class ContentDiscovery {
         return repositories.listWithContent(registryId, last, n + 1).map(names -> page(names, n));
     }
 
-    public Uni<List<Manifests.Referrer>> referrers(long registryId, RepositoryName name, Digest subject,
+    public Uni<List<Referrer>> referrers(long registryId, RepositoryName name, Digest subject,
             String artifactType) {
         return repositories.find(registryId, name.value()).chain(id -> id == null ? Uni.createFrom().item(List.of())
                 : manifests.referrers(id, subject.toString(), artifactType));

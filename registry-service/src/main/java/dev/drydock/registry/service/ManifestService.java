@@ -9,6 +9,7 @@ import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.StoredManifest;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Manifests;
 import dev.drydock.registry.persistence.Repositories;
@@ -109,8 +110,8 @@ public class ManifestService {
         }).replaceWithVoid();
     }
 
-    public Uni<Manifests.Stored> get(long registryId, RepositoryName name, Reference reference) {
-        Uni<Manifests.Stored> found = reference.isDigest()
+    public Uni<StoredManifest> get(long registryId, RepositoryName name, Reference reference) {
+        Uni<StoredManifest> found = reference.isDigest()
                 ? manifests.byDigest(registryId, name.value(), reference.digest().toString())
                 : manifests.byTag(registryId, name.value(), reference.tag());
         return found.onItem().ifNull().switchTo(() -> unknown(registryId, name, ErrorCode.MANIFEST_UNKNOWN,

@@ -2,10 +2,7 @@ package dev.drydock.registry.api.distribution;
 
 import dev.drydock.oci.Digest;
 import dev.drydock.registry.domain.ByteRange;
-import dev.drydock.registry.domain.ErrorCode;
-import dev.drydock.registry.domain.RegistryException;
-import dev.drydock.registry.persistence.BlobLinks;
-import dev.drydock.registry.storage.BlobStore;
+import dev.drydock.registry.service.BlobService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -17,21 +14,16 @@ import java.util.Optional;
 @ApplicationScoped
 class BlobsApi {
 
-    private final BlobLinks links;
-    private final BlobStore store;
+    private final BlobService blobs;
 
-    BlobsApi(BlobLinks links, BlobStore store) {
-        this.links = links;
-        this.store = store;
+    BlobsApi(BlobService blobs) {
+        this.blobs = blobs;
     }
 
     Uni<Void> get(DistributionRequest req) {
+        req.request().resume();
         Digest digest = Params.digest(req.reference());
-        return links.sizeIn(req.registryId(), req.name().value(), digest.toString()).invoke(size -> {
-            if (size == null) {
-                throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + req.name(),
-                        digest.toString());
-            }
+        return blobs.size(req.registryId(), req.name(), digest).invoke(size -> {
             Optional<ByteRange> range = ByteRange.parse(req.request().getHeader("Range"), size);
             HttpServerResponse response = req.response()
                     .putHeader("Docker-Content-Digest", digest.toString())
@@ -49,19 +41,14 @@ class BlobsApi {
                 response.putHeader("Content-Length", String.valueOf(length)).end();
             } else {
                 // sendFile: the kernel copies the bytes to the socket (zero-copy on plain HTTP)
-                response.sendFile(store.blobFile(digest).toString(), offset, length);
+                response.sendFile(blobs.file(digest).toString(), offset, length);
             }
         }).replaceWithVoid();
     }
 
     Uni<Void> delete(DistributionRequest req) {
         Digest digest = Params.digest(req.reference());
-        return links.unlink(req.registryId(), req.name().value(), digest.toString()).invoke(removed -> {
-            if (!removed) {
-                throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + req.name(),
-                        digest.toString());
-            }
-            OciResponses.empty(req.context(), 202);
-        }).replaceWithVoid();
+        req.request().resume();
+        return blobs.unlink(req.registryId(), req.name(), digest).invoke(() -> OciResponses.empty(req.context(), 202));
     }
 }

@@ -1,7 +1,7 @@
 package dev.drydock.registry.api.distribution;
 
 import dev.drydock.registry.config.RegistryConfig;
-import dev.drydock.registry.persistence.Manifests;
+import dev.drydock.registry.domain.Referrer;
 import dev.drydock.registry.service.ContentDiscovery;
 import dev.drydock.registry.service.ContentDiscovery.Page;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +53,7 @@ class ListingsApi {
         String artifactType = req.query("artifactType");
         return discovery.referrers(req.registryId(), req.name(), subject, artifactType).invoke(referrers -> {
             List<Map<String, Object>> descriptors = new ArrayList<>();
-            for (Manifests.Referrer r : referrers) {
+            for (Referrer r : referrers) {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("mediaType", r.mediaType());
                 d.put("size", r.size());

@@ -5,7 +5,7 @@ import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ContentRange;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
-import dev.drydock.registry.persistence.UploadSessions.Session;
+import dev.drydock.registry.domain.UploadSession;
 import dev.drydock.registry.service.BlobUploads;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,7 +91,7 @@ class UploadsApi {
         return session(req).chain(uploads::cancel).invoke(() -> OciResponses.empty(req.context(), 204));
     }
 
-    private Uni<Long> append(DistributionRequest req, Session session, boolean closing) {
+    private Uni<Long> append(DistributionRequest req, UploadSession session, boolean closing) {
         String header = req.request().getHeader("Content-Range");
         ContentRange range = header == null ? null : ContentRange.parse(header);
         String location = location(req, session.id());
@@ -99,7 +99,7 @@ class UploadsApi {
                 : uploads.append(session, req.request(), range, location);
     }
 
-    private Uni<Session> session(DistributionRequest req) {
+    private Uni<UploadSession> session(DistributionRequest req) {
         UUID id;
         try {
             id = UUID.fromString(req.reference());
