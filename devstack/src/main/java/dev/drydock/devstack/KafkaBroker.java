@@ -138,10 +138,16 @@ public final class KafkaBroker extends SupervisedServer {
     }
 
     /** Only read when the storage is formatted for the first time; Kafka keeps it in meta.properties afterwards. */
-    private static String newClusterId() {
+    static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // the storage tool would read an id starting with '-' as an option (1 start in 64 failed that way)
+        } while (id.startsWith("-"));
+        return id;
     }
 
     /** The broker module's resolved jars plus the module's own jar (or classes directory, inside the reactor). */

@@ -20,6 +20,23 @@ public interface OutboxConfig {
     @WithDefault("true")
     boolean relayEnabled();
 
+    /**
+     * How often the relay looks for rows when nothing woke it. Commits wake it at once through PostgreSQL's
+     * LISTEN/NOTIFY, so this only bounds the delay when a notification is lost (a dropped listener connection).
+     */
+    @WithDefault("1s")
+    Duration idlePoll();
+
+    /** The relay's listener connection (LISTEN drydock_outbox): the service's own database. */
+    @WithDefault("${quarkus.datasource.reactive.url}")
+    String listenUrl();
+
+    @WithDefault("${quarkus.datasource.username}")
+    String listenUser();
+
+    @WithDefault("${quarkus.datasource.password}")
+    String listenPassword();
+
     /** Rows published per relay transaction. */
     @WithDefault("200")
     int batchSize();

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Publishes committed outbox rows to Kafka and marks them sent, on a thread of its own.
+ * Publishes committed outbox rows to Kafka and marks them sent, on a thread of its own. A commit that wrote an event
+ * wakes it through LISTEN/NOTIFY, so publishing follows the commit at once; a slow poll covers a lost notification.
  * <p>
  * Each batch is claimed with {@code FOR UPDATE SKIP LOCKED} inside one database transaction that stays open until
  * Kafka has acknowledged every record, so replicas never publish the same row at the same time, and a failure
@@ -34,11 +35,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
 
     private final Pool pool;
+    private final io.vertx.core.Vertx vertx;
     private final OutboxConfig config;
     private final Counter published;
     private final Counter failures;
@@ -48,9 +49,11 @@ public class OutboxRelay {
     private volatile boolean running;
     private Thread thread;
     private KafkaEventPublisher publisher;
+    private io.vertx.pgclient.pubsub.PgSubscriber subscriber;
 
-    OutboxRelay(Pool pool, OutboxConfig config, MeterRegistry registry) {
+    OutboxRelay(Pool pool, io.vertx.core.Vertx vertx, OutboxConfig config, MeterRegistry registry) {
         this.pool = pool;
+        this.vertx = vertx;
         this.config = config;
         this.published = Counter.builder("drydock.outbox.published")
                 .description("Events the outbox relay published to Kafka").register(registry);
@@ -64,6 +67,7 @@ public class OutboxRelay {
             return;
         }
         publisher = new KafkaEventPublisher(config.bootstrapServers(), config.sendTimeout());
+        listen();
         running = true;
         thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
@@ -82,6 +86,20 @@ public class OutboxRelay {
             Thread.currentThread().interrupt();
         }
         publisher.close();
+        if (subscriber != null) {
+            subscriber.close();
+        }
+    }
+
+    /** Subscribes to commit notifications; the listener reconnects by itself, polling covers the gaps. */
+    private void listen() {
+        io.vertx.pgclient.PgConnectOptions options = io.vertx.pgclient.PgConnectOptions.fromUri(config.listenUrl())
+                .setUser(config.listenUser()).setPassword(config.listenPassword());
+        subscriber = io.vertx.pgclient.pubsub.PgSubscriber.subscriber(vertx, options)
+                .reconnectPolicy(retries -> 1000L);
+        subscriber.channel(OutboxStore.CHANNEL).handler(payload -> wake());
+        subscriber.connect().onFailure(e -> LOG.warnf(
+                "outbox relay: cannot listen for commits (%s); polling every %s", e.getMessage(), config.idlePoll()));
     }
 
     /** Asks the relay to look for rows now instead of at its next poll. */
@@ -96,7 +114,8 @@ public class OutboxRelay {
     }
 
     private void loop() {
-        Duration backoff = IDLE_POLL;
+        Duration idle = config.idlePoll();
+        Duration backoff = idle;
         boolean failing = false;
         Instant nextCleanup = Instant.now();
         while (running) {
@@ -106,7 +125,7 @@ public class OutboxRelay {
                     LOG.infof("outbox relay: Kafka reachable again, publishing resumed");
                     failing = false;
                 }
-                backoff = IDLE_POLL;
+                backoff = idle;
                 if (Instant.now().isAfter(nextCleanup)) {
                     removeExpired();
                     nextCleanup = Instant.now().plus(CLEANUP_EVERY);

@@ -14,6 +14,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class OutboxStore {
 
+    /** The channel the relay listens on; PostgreSQL delivers a NOTIFY only when its transaction commits. */
+    static final String CHANNEL = "drydock_outbox";
+
     Uni<Void> insert(OutboxEvent event) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 insert into outbox_event (event_id, type, topic, event_key, source, subject, payload, created_at)
@@ -26,7 +29,9 @@ public class OutboxStore {
                 .setParameter("subject", event.subject())
                 .setParameter("payload", event.payload())
                 .setParameter("createdAt", event.createdAt())
-                .executeUpdate())
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("select count(*) from pg_notify('" + CHANNEL + "', '')")
+                        .getSingleResult()))
                 .replaceWithVoid();
     }
 
