@@ -9,14 +9,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DefaultRegistryResolver implements RegistryResolver {
 
-    private final Uni<Long> defaultRegistry;
+    private final Repositories repositories;
+    /** Cached once found; a failed lookup (database away) is not cached, the next request asks again. */
+    private volatile Long defaultRegistry;
 
     DefaultRegistryResolver(Repositories repositories) {
-        this.defaultRegistry = repositories.defaultRegistry().memoize().indefinitely();
+        this.repositories = repositories;
     }
 
     @Override
     public Uni<Long> resolve(HttpServerRequest request) {
-        return defaultRegistry;
+        Long known = defaultRegistry;
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return repositories.defaultRegistry().invoke(id -> defaultRegistry = id);
     }
 }
