@@ -15,6 +15,10 @@ public interface RegistryConfig {
     @WithDefault("4194304")
     int maxManifestBytes();
 
+    /** Uploads untouched for this long are abandoned: their session and bytes are removed (Distribution: 168h). */
+    @WithDefault("7d")
+    java.time.Duration uploadExpiry();
+
     /** The most entries one tag list, catalog or referrers page holds when the client names no n. */
     @WithDefault("1000")
     int defaultPageSize();

@@ -7,6 +7,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /** Upload sessions: which repository an upload belongs to and how many bytes it holds. */
@@ -61,6 +63,17 @@ public class UploadSessions {
         return pool.preparedQuery("update upload set size = $3, updated_at = now() where id = $1 and size = $2")
                 .execute(Tuple.of(id, from, to))
                 .map(result -> result.rowCount() == 1);
+    }
+
+    /** Removes sessions untouched for longer than {@code maxAge}; returns their ids. */
+    public Uni<List<UUID>> deleteUntouchedFor(Duration maxAge) {
+        return pool.preparedQuery("delete from upload where updated_at < now() - make_interval(secs => $1) returning id")
+                .execute(Tuple.of((double) maxAge.toSeconds()))
+                .map(rows -> {
+                    List<UUID> ids = new java.util.ArrayList<>(rows.size());
+                    rows.forEach(row -> ids.add(row.getUUID(0)));
+                    return ids;
+                });
     }
 
     public Uni<Boolean> delete(UUID id) {

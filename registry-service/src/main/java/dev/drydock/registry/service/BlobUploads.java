@@ -164,6 +164,17 @@ public class BlobUploads {
         return end(session.id());
     }
 
+    /** Removes abandoned uploads: their sessions, bytes and running hashes. @return how many */
+    public Uni<Integer> purgeAbandoned(java.time.Duration maxAge) {
+        return sessions.deleteUntouchedFor(maxAge).call(ids -> {
+            ids.forEach(hashes::remove);
+            return blocking(() -> {
+                ids.forEach(store::discard);
+                return ids;
+            });
+        }).map(java.util.List::size);
+    }
+
     private Uni<Void> end(UUID id) {
         return discard(id).chain(() -> sessions.delete(id)).replaceWithVoid();
     }
