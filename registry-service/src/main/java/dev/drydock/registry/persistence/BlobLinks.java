@@ -49,12 +49,9 @@ public class BlobLinks {
 
     /** Records a blob that arrived in one request and links it into the repository, created when new. */
     public Uni<Void> recordUpload(long registryId, String repository, String digest, long size) {
-        return pool.preparedQuery("""
-                with repo as (
-                         insert into repository (registry_id, name) values ($1, $2)
-                         on conflict (registry_id, name) do update set name = excluded.name returning id),
-                     blob_row as (insert into blob (digest, size) values ($3, $4) on conflict do nothing)
-                insert into repository_blob (repository_id, digest) select id, $3 from repo on conflict do nothing""")
+        return pool.preparedQuery("with repo as (" + Repositories.UPSERT + "),"
+                + " blob_row as (insert into blob (digest, size) values ($3, $4) on conflict do nothing)"
+                + " insert into repository_blob (repository_id, digest) select id, $3 from repo on conflict do nothing")
                 .execute(Tuple.of(registryId, repository, digest, size)).replaceWithVoid();
     }
 

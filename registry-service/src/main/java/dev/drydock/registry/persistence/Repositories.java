@@ -13,6 +13,14 @@ import java.util.List;
 @ApplicationScoped
 public class Repositories {
 
+    /**
+     * Inserts the repository ($1 registry id, $2 name) unless it exists, returning its id either way. The do-update
+     * is a no-op that makes RETURNING answer for an existing row too. Other statements use it as a CTE named repo.
+     */
+    static final String UPSERT = """
+            insert into repository (registry_id, name) values ($1, $2)
+            on conflict (registry_id, name) do update set name = excluded.name returning id""";
+
     private final Pool pool;
 
     Repositories(Pool pool) {
@@ -28,9 +36,7 @@ public class Repositories {
 
     /** The repository's id, created when missing. */
     public Uni<Long> ensure(SqlClient client, long registryId, String name) {
-        return client.preparedQuery("""
-                insert into repository (registry_id, name) values ($1, $2)
-                on conflict (registry_id, name) do update set name = excluded.name returning id""")
+        return client.preparedQuery(UPSERT)
                 .execute(Tuple.of(registryId, name))
                 .map(rows -> rows.iterator().next().getLong(0));
     }

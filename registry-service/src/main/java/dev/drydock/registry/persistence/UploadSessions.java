@@ -23,11 +23,8 @@ public class UploadSessions {
 
     /** Opens a session, creating the repository when it is new: one statement, one round trip. */
     public Uni<Void> create(long registryId, String repository, UUID id) {
-        return pool.preparedQuery("""
-                with repo as (
-                    insert into repository (registry_id, name) values ($1, $2)
-                    on conflict (registry_id, name) do update set name = excluded.name returning id)
-                insert into upload (id, repository_id) select $3, id from repo""")
+        return pool.preparedQuery("with repo as (" + Repositories.UPSERT + ")"
+                + " insert into upload (id, repository_id) select $3, id from repo")
                 .execute(Tuple.of(registryId, repository, id)).replaceWithVoid();
     }
 

@@ -147,13 +147,10 @@ public class BlobUploads {
                 : blocking(() -> rehash(session.id(), size, expected.algorithm()));
         return actual.chain(digest -> {
             if (!digest.equals(expected)) {
-                return end(session.id()).chain(() -> Uni.createFrom().failure(new RegistryException(
-                        ErrorCode.DIGEST_INVALID, "upload has digest " + digest + ", not " + expected, expected.toString())));
+                return end(session.id()).chain(() -> Uni.createFrom().failure(mismatch(digest, expected)));
             }
-            return blocking(() -> {
-                store.commit(session.id(), digest);
-                return digest;
-            }).chain(() -> sessions.complete(session.id(), session.repositoryId(), digest.toString(), size))
+            return commit(session.id(), digest)
+                    .chain(() -> sessions.complete(session.id(), session.repositoryId(), digest.toString(), size))
                     .replaceWith(digest);
         });
     }
@@ -187,13 +184,10 @@ public class BlobUploads {
                 .chain(size -> {
                     Digest actual = Digest.of(expected.algorithm(), digest);
                     if (!actual.equals(expected)) {
-                        return discard(id).chain(() -> Uni.createFrom().failure(new RegistryException(ErrorCode.DIGEST_INVALID,
-                                "upload has digest " + actual + ", not " + expected, expected.toString())));
+                        return discard(id).chain(() -> Uni.createFrom().failure(mismatch(actual, expected)));
                     }
-                    return blocking(() -> {
-                        store.commit(id, actual);
-                        return actual;
-                    }).chain(() -> links.recordUpload(registryId, name.value(), actual.toString(), size))
+                    return commit(id, actual)
+                            .chain(() -> links.recordUpload(registryId, name.value(), actual.toString(), size))
                             .replaceWith(actual);
                 })
                 .onFailure(e -> !(e instanceof RegistryException)).call(() -> discard(id));
@@ -227,6 +221,19 @@ public class BlobUploads {
             throw new UncheckedIOException("cannot read upload " + id, e);
         }
         return Digest.of(algorithm, digest);
+    }
+
+    private static RegistryException mismatch(Digest actual, Digest expected) {
+        return new RegistryException(ErrorCode.DIGEST_INVALID, "upload has digest " + actual + ", not " + expected,
+                expected.toString());
+    }
+
+    /** Moves verified upload bytes to the blob's content address (fsync and rename), off the event loop. */
+    private Uni<Void> commit(UUID id, Digest digest) {
+        return blocking(() -> {
+            store.commit(id, digest);
+            return digest;
+        }).replaceWithVoid();
     }
 
     private Uni<Void> discard(UUID id) {
