@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 @ConfigMapping(prefix = "drydock.registry")
 public interface RegistryConfig {
@@ -17,9 +18,72 @@ public interface RegistryConfig {
 
     /** Uploads untouched for this long are abandoned: their session and bytes are removed (Distribution: 168h). */
     @WithDefault("7d")
-    java.time.Duration uploadExpiry();
+    Duration uploadExpiry();
 
     /** The most entries one tag list, catalog or referrers page holds when the client names no n. */
     @WithDefault("1000")
     int defaultPageSize();
+
+    /**
+     * Registries' login servers are {@code <name>.<domain>}: a request whose Host is one of them addresses that
+     * registry; any other host reaches the default registry.
+     */
+    @WithDefault("drydock.localhost")
+    String domain();
+
+    /** Storage each SKU includes, enforced as a quota on blob uploads. */
+    IncludedStorage includedStorage();
+
+    Gc gc();
+
+    Webhooks webhooks();
+
+    interface IncludedStorage {
+        @WithDefault("10737418240")
+        long basic();
+
+        @WithDefault("107374182400")
+        long standard();
+
+        @WithDefault("536870912000")
+        long premium();
+    }
+
+    /** Online garbage collection of blobs no manifest references, and of files no row knows. */
+    interface Gc {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often a collection runs. */
+        @WithDefault("10m")
+        Duration interval();
+
+        /**
+         * How long an unreferenced blob or link is kept: a client that checked a blob exists (HEAD) and pushes its
+         * manifest within this time never finds it gone.
+         */
+        @WithDefault("24h")
+        Duration grace();
+
+        /** Links or blobs removed per transaction. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Webhooks {
+        /** Deliveries are attempted this often before they are marked failed. ACR tries once. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** The wait before the second attempt; each further wait doubles. */
+        @WithDefault("2s")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** How often the dispatcher looks for due retries when no new delivery woke it. */
+        @WithDefault("1s")
+        Duration poll();
+    }
 }

@@ -48,15 +48,18 @@ public class BlobLinks {
     }
 
     /** Records a blob that arrived in one request and links it into the repository, created when new. */
-    public Uni<Void> recordUpload(long registryId, String repository, String digest, long size) {
-        return pool.preparedQuery("with repo as (" + Repositories.UPSERT + "),"
+    public Uni<Void> recordUpload(SqlClient client, long registryId, String repository, String digest, long size) {
+        return client.preparedQuery("with repo as (" + Repositories.UPSERT + "),"
                 + " blob_row as (insert into blob (digest, size) values ($3, $4) on conflict do nothing)"
-                + " insert into repository_blob (repository_id, digest) select id, $3 from repo on conflict do nothing")
+                + " insert into repository_blob (repository_id, digest) select id, $3 from repo"
+                + " on conflict (repository_id, digest) do update set linked_at = now()")
                 .execute(Tuple.of(registryId, repository, digest, size)).replaceWithVoid();
     }
 
     public Uni<Void> link(SqlClient client, long repositoryId, String digest) {
-        return client.preparedQuery("insert into repository_blob (repository_id, digest) values ($1, $2) on conflict do nothing")
+        return client.preparedQuery("""
+                insert into repository_blob (repository_id, digest) values ($1, $2)
+                on conflict (repository_id, digest) do update set linked_at = now()""")
                 .execute(Tuple.of(repositoryId, digest))
                 .replaceWithVoid();
     }

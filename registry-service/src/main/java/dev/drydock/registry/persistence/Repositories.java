@@ -57,9 +57,4 @@ public class Repositories {
                     return names;
                 });
     }
-
-    public Uni<Long> defaultRegistry() {
-        return pool.query("select id from registry where name = 'default'").execute()
-                .map(rows -> rows.iterator().next().getLong(0));
-    }
 }

@@ -4,6 +4,7 @@ import dev.drydock.registry.domain.UploadSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,10 +33,11 @@ public class UploadSessions {
      * Ends a session whose bytes became a blob: records the blob, links it into the session's repository and
      * removes the session, atomically in one statement (foreign keys are checked at its end).
      */
-    public Uni<Void> complete(UUID id, long repositoryId, String digest, long size) {
-        return pool.preparedQuery("""
+    public Uni<Void> complete(SqlClient client, UUID id, long repositoryId, String digest, long size) {
+        return client.preparedQuery("""
                 with blob_row as (insert into blob (digest, size) values ($3, $4) on conflict do nothing),
-                     link as (insert into repository_blob (repository_id, digest) values ($2, $3) on conflict do nothing)
+                     link as (insert into repository_blob (repository_id, digest) values ($2, $3)
+                              on conflict (repository_id, digest) do update set linked_at = now())
                 delete from upload where id = $1""")
                 .execute(Tuple.of(id, repositoryId, digest, size)).replaceWithVoid();
     }

@@ -5,9 +5,11 @@ import dev.drydock.oci.DigestAlgorithm;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ContentRange;
 import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.UploadSession;
 import dev.drydock.registry.persistence.BlobLinks;
+import dev.drydock.registry.persistence.BlobLocks;
 import dev.drydock.registry.persistence.Repositories;
 import dev.drydock.registry.persistence.UploadSessions;
 import dev.drydock.registry.storage.BlobStore;
@@ -18,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Blob uploads: sessions, chunks, the closing digest check and the commit into the blob store, plus the
@@ -53,16 +57,18 @@ public class BlobUploads {
     private final Repositories repositories;
     private final BlobLinks links;
     private final UploadSessions sessions;
+    private final StorageQuota quota;
     private final Map<UUID, RunningHash> hashes = new ConcurrentHashMap<>();
     private final Set<UUID> writing = ConcurrentHashMap.newKeySet();
 
-    BlobUploads(Pool pool, Vertx vertx, BlobStore store, Repositories repositories, BlobLinks links,
+    BlobUploads(Pool pool, Vertx vertx, BlobStore store, Repositories repositories, BlobLinks links, StorageQuota quota,
             UploadSessions sessions) {
         this.pool = pool;
         this.vertx = vertx;
         this.store = store;
         this.repositories = repositories;
         this.links = links;
+        this.quota = quota;
         this.sessions = sessions;
     }
 
@@ -140,7 +146,7 @@ public class BlobUploads {
     }
 
     /** Checks the digest of everything uploaded and commits the blob; the session ends either way. */
-    public Uni<Digest> finish(UploadSession session, long size, Digest expected) {
+    public Uni<Digest> finish(Registry registry, UploadSession session, long size, Digest expected) {
         RunningHash running = hashes.remove(session.id());
         Uni<Digest> actual = running != null && running.size() == size && expected.algorithm() == DigestAlgorithm.SHA256
                 ? Uni.createFrom().item(Digest.of(DigestAlgorithm.SHA256, running.digest()))
@@ -149,8 +155,9 @@ public class BlobUploads {
             if (!digest.equals(expected)) {
                 return end(session.id()).chain(() -> Uni.createFrom().failure(mismatch(digest, expected)));
             }
-            return commit(session.id(), digest)
-                    .chain(() -> sessions.complete(session.id(), session.repositoryId(), digest.toString(), size))
+            return store(registry, session.id(), digest, size,
+                    tx -> sessions.complete(tx, session.id(), session.repositoryId(), digest.toString(), size))
+                    .onFailure(RegistryException.class).call(() -> end(session.id()))
                     .replaceWith(digest);
         });
     }
@@ -177,7 +184,7 @@ public class BlobUploads {
     }
 
     /** The whole blob in one request (POST ?digest= or a PUT without session state): hashed, checked, committed. */
-    public Uni<Digest> upload(long registryId, RepositoryName name, ReadStream<Buffer> body, Digest expected) {
+    public Uni<Digest> upload(Registry registry, RepositoryName name, ReadStream<Buffer> body, Digest expected) {
         UUID id = UUID.randomUUID();
         MessageDigest digest = expected.algorithm().newMessageDigest();
         return StreamToFile.append(vertx, body, store.uploadFile(id), 0, digest)
@@ -186,11 +193,11 @@ public class BlobUploads {
                     if (!actual.equals(expected)) {
                         return discard(id).chain(() -> Uni.createFrom().failure(mismatch(actual, expected)));
                     }
-                    return commit(id, actual)
-                            .chain(() -> links.recordUpload(registryId, name.value(), actual.toString(), size))
+                    return store(registry, id, actual, size,
+                            tx -> links.recordUpload(tx, registry.id(), name.value(), actual.toString(), size))
                             .replaceWith(actual);
                 })
-                .onFailure(e -> !(e instanceof RegistryException)).call(() -> discard(id));
+                .onFailure().call(() -> discard(id));
     }
 
     /** Links a blob the caller can see in {@code from} into {@code name}; false when {@code from} does not have it. */
@@ -199,7 +206,8 @@ public class BlobUploads {
             if (size == null) {
                 return Uni.createFrom().item(false);
             }
-            return pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
+            return pool.withTransaction(tx -> BlobLocks.shared(tx, digest.toString())
+                    .chain(() -> repositories.ensure(tx, registryId, name.value()))
                     .chain(repositoryId -> links.link(tx, repositoryId, digest.toString()))).replaceWith(true);
         });
     }
@@ -228,12 +236,20 @@ public class BlobUploads {
                 expected.toString());
     }
 
-    /** Moves verified upload bytes to the blob's content address (fsync and rename), off the event loop. */
-    private Uni<Void> commit(UUID id, Digest digest) {
-        return blocking(() -> {
-            store.commit(id, digest);
-            return digest;
-        }).replaceWithVoid();
+    /**
+     * Makes verified upload bytes the blob and records it, once the registry's quota allows them. The rename and
+     * the rows happen under the digest's shared lock, so garbage collection (which takes it exclusively) can never
+     * delete the file between the two.
+     */
+    private Uni<Void> store(Registry registry, UUID id, Digest digest, long size,
+            Function<SqlConnection, Uni<Void>> record) {
+        return quota.check(registry, digest.toString(), size)
+                .chain(() -> pool.withTransaction(tx -> BlobLocks.shared(tx, digest.toString())
+                        .chain(() -> blocking(() -> {
+                            store.commit(id, digest);
+                            return digest;
+                        }))
+                        .chain(() -> record.apply(tx))));
     }
 
     private Uni<Void> discard(UUID id) {

@@ -2,12 +2,18 @@ package dev.drydock.registry.api.distribution;
 
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.DistributionPath;
+import dev.drydock.registry.domain.Registry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /** One /v2 request after routing: the registry it addresses, what the path names, and the raw exchange. */
-public record DistributionRequest(RoutingContext context, long registryId, DistributionPath path, RepositoryName name) {
+public record DistributionRequest(RoutingContext context, Registry registry, DistributionPath path,
+        RepositoryName name) {
+
+    public long registryId() {
+        return registry.id();
+    }
 
     public HttpServerRequest request() {
         return context.request();

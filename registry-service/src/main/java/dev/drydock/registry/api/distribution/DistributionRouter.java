@@ -51,8 +51,8 @@ public class DistributionRouter {
             DistributionPath path = DistributionPath.parse(ctx.request().path()).orElseThrow(
                     () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
-            work = registries.resolve(ctx.request())
-                    .chain(registryId -> dispatch(new DistributionRequest(ctx, registryId, path, name)));
+            work = registries.resolve(ctx.request().host())
+                    .chain(registry -> dispatch(new DistributionRequest(ctx, registry, path, name)));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }

@@ -33,7 +33,7 @@ class UploadsApi {
         String digest = req.query("digest");
         if (digest != null) {
             Digest expected = Params.digest(digest);
-            return uploads.upload(req.registryId(), req.name(), req.request(), expected)
+            return uploads.upload(req.registry(), req.name(), req.request(), expected)
                     .invoke(d -> created(req, d)).replaceWithVoid();
         }
         return startSession(req);
@@ -81,7 +81,7 @@ class UploadsApi {
         }
         Digest expected = Params.digest(digestParam);
         return session(req)
-                .chain(session -> append(req, session, true).chain(size -> uploads.finish(session, size, expected)))
+                .chain(session -> append(req, session, true).chain(size -> uploads.finish(req.registry(), session, size, expected)))
                 .invoke(digest -> created(req, digest))
                 .replaceWithVoid();
     }

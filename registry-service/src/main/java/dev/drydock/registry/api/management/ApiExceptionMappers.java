@@ -1,0 +1,36 @@
+package dev.drydock.registry.api.management;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.drydock.registry.domain.Refusal;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/** Turns refusals and unreadable bodies into ARM-style error bodies with the right status. */
+public class ApiExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public Response refused(Refusal e) {
+        LOG.debugf("refused: %s %s", e.kind(), e.getMessage());
+        return body(e.kind().status(), e.kind().code(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        String message = e instanceof UnrecognizedPropertyException u
+                ? "unknown field '" + u.getPropertyName() + "'"
+                : "the body is not valid JSON for this request: " + e.getOriginalMessage();
+        return body(400, "InvalidRequestBody", message);
+    }
+
+    static Response body(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("error", Map.of("code", code, "message", message))).build();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.drydock.registry.domain;
+
+import java.time.Instant;
+
+/**
+ * A registry: a tenant with its own repositories, layers, SKU and policies.
+ *
+ * @param loginServer the host name clients use for it
+ * @param retention   the untagged-manifest retention policy (Premium)
+ */
+public record Registry(long id, String name, String loginServer, Sku sku, Instant createdAt, Instant updatedAt,
+        RetentionPolicy retention) {
+
+    /** The registry that answers every host not naming one; it cannot be deleted. */
+    public static final String DEFAULT = "default";
+
+    public boolean isDefault() {
+        return DEFAULT.equals(name);
+    }
+
+    /** Schedules deletion of Docker manifests {@code days} after they lose their last tag, while enabled. */
+    public record RetentionPolicy(boolean enabled, int days) {
+        public RetentionPolicy {
+            if (days < 0 || days > 365) {
+                throw new IllegalArgumentException("retention days must be between 0 and 365, got " + days);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.drydock.registry.service;
+
+import dev.drydock.registry.config.RegistryConfig;
+import dev.drydock.registry.domain.Refusal;
+import dev.drydock.registry.domain.Registry;
+import dev.drydock.registry.domain.RegistryName;
+import dev.drydock.registry.domain.Sku;
+import dev.drydock.registry.persistence.Registries;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+
+/** Creating, changing and deleting registries, and what they store against their SKU's limits. */
+@ApplicationScoped
+public class RegistryService {
+
+    private static final Logger LOG = Logger.getLogger(RegistryService.class);
+
+    /** A change: null fields stay as they are. */
+    public record Change(String sku, Boolean retentionEnabled, Integer retentionDays) {
+    }
+
+    /** Storage used against the SKU's included storage, and webhooks against its webhook count. */
+    public record Usage(long storageBytes, long storageLimit, long webhooks, long webhookLimit) {
+    }
+
+    private final Registries registries;
+    private final RegistryResolver resolver;
+    private final RegistryConfig config;
+
+    RegistryService(Registries registries, RegistryResolver resolver, RegistryConfig config) {
+        this.registries = registries;
+        this.resolver = resolver;
+        this.config = config;
+    }
+
+    public Uni<Registry> create(String name, Change spec) {
+        RegistryName registryName;
+        Sku sku;
+        Registry.RetentionPolicy retention;
+        try {
+            registryName = new RegistryName(name);
+            sku = Sku.parse(spec.sku() == null ? "Standard" : spec.sku());
+            retention = new Registry.RetentionPolicy(Boolean.TRUE.equals(spec.retentionEnabled()),
+                    spec.retentionDays() == null ? 7 : spec.retentionDays());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid(e.getMessage());
+        }
+        checkFeatures(sku, retention);
+        return registries.create(registryName, sku, retention, resolver.domain()).map(created -> {
+            if (created == null) {
+                throw new Refusal(Refusal.Kind.CONFLICT, "a registry named " + name + " exists already");
+            }
+            LOG.infof("registry %s created (%s)", created.name(), created.sku());
+            return created;
+        });
+    }
+
+    public Uni<Registry> get(String name) {
+        return registries.find(name, resolver.domain()).map(found -> {
+            if (found == null) {
+                throw Refusal.notFound("registry " + name);
+            }
+            return found;
+        });
+    }
+
+    public Uni<List<Registry>> list() {
+        return registries.list(resolver.domain());
+    }
+
+    public Uni<Registry> update(String name, Change change) {
+        return get(name).chain(current -> {
+            Sku sku;
+            Registry.RetentionPolicy retention;
+            try {
+                sku = change.sku() == null ? current.sku() : Sku.parse(change.sku());
+                retention = new Registry.RetentionPolicy(
+                        change.retentionEnabled() == null ? current.retention().enabled() : change.retentionEnabled(),
+                        change.retentionDays() == null ? current.retention().days() : change.retentionDays());
+            } catch (IllegalArgumentException e) {
+                throw Refusal.invalid(e.getMessage());
+            }
+            checkFeatures(sku, retention);
+            return webhookCount(current.id()).chain(webhooks -> {
+                if (webhooks > sku.webhooks()) {
+                    throw new Refusal(Refusal.Kind.SKU_LIMIT, "the registry has " + webhooks
+                            + " webhooks; " + sku + " allows " + sku.webhooks());
+                }
+                return registries.update(current.id(), sku, retention, resolver.domain());
+            });
+        }).invoke(updated -> {
+            resolver.forget(updated.name());
+            LOG.infof("registry %s updated (%s, retention %s)", updated.name(), updated.sku(), updated.retention());
+        });
+    }
+
+    public Uni<Void> delete(String name) {
+        return get(name).chain(found -> {
+            if (found.isDefault()) {
+                throw new Refusal(Refusal.Kind.CONFLICT, "the default registry cannot be deleted");
+            }
+            return registries.delete(found.id()).invoke(() -> {
+                resolver.forget(found.name());
+                LOG.infof("registry %s deleted; its blobs are reclaimed by garbage collection", found.name());
+            });
+        }).replaceWithVoid();
+    }
+
+    public Uni<Usage> usage(String name) {
+        return get(name).chain(registry -> Uni.combine().all()
+                .unis(registries.storageUsed(registry.id()), webhookCount(registry.id()))
+                .with((bytes, webhooks) -> new Usage(bytes, includedStorage(registry.sku()), webhooks,
+                        registry.sku().webhooks())));
+    }
+
+    public Uni<List<Map<String, Object>>> repositoryUsage(String name) {
+        return get(name).chain(registry -> registries.repositoryUsage(registry.id()));
+    }
+
+    public long includedStorage(Sku sku) {
+        return switch (sku) {
+            case Basic -> config.includedStorage().basic();
+            case Standard -> config.includedStorage().standard();
+            case Premium -> config.includedStorage().premium();
+        };
+    }
+
+    private Uni<Long> webhookCount(long registryId) {
+        return registries.webhookCount(registryId);
+    }
+
+    private static void checkFeatures(Sku sku, Registry.RetentionPolicy retention) {
+        if (retention.enabled() && !sku.allowsRetentionPolicy()) {
+            throw new Refusal(Refusal.Kind.SKU_LIMIT, "the retention policy needs the Premium SKU, not " + sku);
+        }
+    }
+}
