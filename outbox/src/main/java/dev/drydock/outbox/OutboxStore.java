@@ -2,9 +2,12 @@ package dev.drydock.outbox;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -32,6 +35,17 @@ public class OutboxStore {
                 .executeUpdate()
                 .chain(() -> session.createNativeQuery("select count(*) from pg_notify('" + CHANNEL + "', '')")
                         .getSingleResult()))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> insert(SqlClient tx, OutboxEvent event) {
+        return tx.preparedQuery("""
+                insert into outbox_event (event_id, type, topic, event_key, source, subject, payload, created_at)
+                values ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                .execute(Tuple.tuple().addUUID(event.eventId()).addString(event.type()).addString(event.topic())
+                        .addString(event.key()).addString(event.source()).addString(event.subject())
+                        .addString(event.payload()).addOffsetDateTime(event.createdAt().atOffset(ZoneOffset.UTC)))
+                .chain(() -> tx.query("select count(*) from pg_notify('" + CHANNEL + "', '')").execute())
                 .replaceWithVoid();
     }
 

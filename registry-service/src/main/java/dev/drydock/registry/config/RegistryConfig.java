@@ -31,6 +31,13 @@ public interface RegistryConfig {
     @WithDefault("drydock.localhost")
     String domain();
 
+    /**
+     * Hosts (without port) that also mean the default registry when an image names its base image: the names the
+     * service is reached by besides login servers.
+     */
+    @WithDefault("localhost,127.0.0.1")
+    java.util.List<String> defaultHosts();
+
     /** Storage each SKU includes, enforced as a quota on blob uploads. */
     IncludedStorage includedStorage();
 

@@ -20,6 +20,8 @@ public enum ErrorCode {
     RANGE_INVALID(416, "invalid content range"),
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     MANIFEST_TOO_LARGE(413, "manifest too large"),
+    /** A lock (changeableAttributes) forbids the write or delete; ACR answers 405, which acr purge skips. */
+    LOCKED(405, "the operation is disallowed on this registry, repository or image"),
     UNKNOWN(500, "unknown error");
 
     private final int status;
@@ -38,8 +40,12 @@ public enum ErrorCode {
         return message;
     }
 
-    /** The code as written on the wire; the 413 answer carries the spec's MANIFEST_INVALID. */
+    /** The code as written on the wire: the spec's codes only (413 is MANIFEST_INVALID, a lock is DENIED). */
     public String wireCode() {
-        return this == MANIFEST_TOO_LARGE ? MANIFEST_INVALID.name() : name();
+        return switch (this) {
+            case MANIFEST_TOO_LARGE -> MANIFEST_INVALID.name();
+            case LOCKED -> DENIED.name();
+            default -> name();
+        };
     }
 }

@@ -45,6 +45,21 @@ public class RegistryException extends RuntimeException {
         return details == null ? java.util.Collections.singletonList(detail) : details;
     }
 
+    /** The spec's error body: {@code {"errors": [{code, message, detail?}]}}, one entry per detail. */
+    public Map<String, Object> body() {
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (Object d : entries()) {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("code", code.wireCode());
+            entry.put("message", getMessage());
+            if (d != null) {
+                entry.put("detail", d);
+            }
+            entries.add(entry);
+        }
+        return Map.of("errors", entries);
+    }
+
     public ErrorCode code() {
         return code;
     }

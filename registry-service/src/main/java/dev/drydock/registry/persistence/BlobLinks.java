@@ -36,7 +36,7 @@ public class BlobLinks {
     public Uni<Map<String, Long>> sizesIn(SqlClient client, long repositoryId, List<String> digests) {
         return client.preparedQuery("""
                 select b.digest, b.size from repository_blob rb join blob b on b.digest = rb.digest
-                where rb.repository_id = $1 and rb.digest = any($2)""")
+                where rb.repository_id = $1 and rb.digest = any($2) for share of rb""")
                 .execute(Tuple.of(repositoryId, digests.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Long> sizes = new HashMap<>();

@@ -2,8 +2,12 @@ package dev.drydock.registry.persistence;
 
 import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.Manifest;
+import dev.drydock.events.registry.BaseImageUpdated;
+import dev.drydock.registry.domain.DeletionTarget;
+import dev.drydock.registry.domain.ManifestFacts;
 import dev.drydock.registry.domain.Referrer;
 import dev.drydock.registry.domain.StoredManifest;
+import dev.drydock.registry.domain.TagState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,15 +18,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Manifests (their exact bytes), their references and tags. */
 @ApplicationScoped
 public class Manifests {
 
-    private static final String COLUMNS = "m.id, m.digest, m.media_type, m.content";
+    private static final String COLUMNS = "m.id, m.digest, m.media_type, m.content, r.read_enabled and m.read_enabled";
 
     private final Pool pool;
 
@@ -39,7 +45,8 @@ public class Manifests {
 
     public Uni<StoredManifest> byTag(long registryId, String repository, String tag) {
         return pool.preparedQuery("select " + COLUMNS + """
-                 from tag t join repository r on r.id = t.repository_id join manifest m on m.id = t.manifest_id
+                 , t.read_enabled from tag t join repository r on r.id = t.repository_id
+                  join manifest m on m.id = t.manifest_id
                 where r.registry_id = $1 and r.name = $2 and t.name = $3""")
                 .execute(Tuple.of(registryId, repository, tag)).map(Manifests::first);
     }
@@ -49,7 +56,9 @@ public class Manifests {
             return null;
         }
         Row row = rows.iterator().next();
-        return new StoredManifest(row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes());
+        boolean readable = row.getBoolean(4) && (row.size() < 6 || row.getBoolean(5));
+        return new StoredManifest(row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes(),
+                readable);
     }
 
     /** Digests among {@code digests} that are manifests of the repository. */
@@ -65,12 +74,14 @@ public class Manifests {
 
     /** Stores the manifest unless the repository has it already; returns its id either way. */
     public Uni<Long> store(SqlClient client, long repositoryId, Manifest manifest, byte[] content,
-            String annotationsJson) {
+            String annotationsJson, ManifestFacts facts) {
+        ManifestFacts.Base base = facts.base();
         return client.preparedQuery("""
                 insert into manifest (repository_id, digest, media_type, artifact_type, subject_digest, size, content,
-                                      annotations)
-                values ($1, $2, $3, $4, $5, $6, $7, $8)
-                on conflict (repository_id, digest) do update set digest = excluded.digest
+                                      annotations, architecture, os, config_media_type, image_size, base_name,
+                                      base_digest, base_registry_id, base_repository, base_tag)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                on conflict (repository_id, digest) do update set updated_at = now()
                 returning id, (xmax = 0) as inserted""")
                 .execute(Tuple.tuple()
                         .addLong(repositoryId)
@@ -80,7 +91,16 @@ public class Manifests {
                         .addString(manifest.subject() == null ? null : manifest.subject().digest().toString())
                         .addInteger(content.length)
                         .addBuffer(Buffer.buffer(content))
-                        .addString(annotationsJson))
+                        .addString(annotationsJson)
+                        .addString(facts.architecture())
+                        .addString(facts.os())
+                        .addString(facts.configMediaType())
+                        .addLong(facts.imageSize())
+                        .addString(base == null ? null : base.name())
+                        .addString(base == null ? null : base.digest())
+                        .addValue(base == null ? null : base.registryId())
+                        .addString(base == null ? null : base.repository())
+                        .addString(base == null ? null : base.tag()))
                 .chain(rows -> {
                     Row row = rows.iterator().next();
                     long id = row.getLong(0);
@@ -117,24 +137,97 @@ public class Manifests {
                 .execute(Tuple.of(repositoryId, tag, manifestId)).replaceWithVoid();
     }
 
-    /** Deletes the manifest and the tags pointing at it; false when the repository does not have it. */
-    public Uni<Boolean> delete(long registryId, String repository, String digest) {
-        return pool.preparedQuery("""
-                delete from manifest m using repository r
-                where m.repository_id = r.id and r.registry_id = $1 and r.name = $2 and m.digest = $3""")
-                .execute(Tuple.of(registryId, repository, digest)).map(result -> result.rowCount() > 0);
+    /** Where the tags point now and their locks, locked for this transaction. */
+    public Uni<Map<String, TagState>> tagStates(SqlClient client, long repositoryId, List<String> tags) {
+        return client.preparedQuery("""
+                select t.name, m.digest, t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled
+                from tag t join manifest m on m.id = t.manifest_id
+                where t.repository_id = $1 and t.name = any($2) for update of t""")
+                .execute(Tuple.of(repositoryId, tags.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, TagState> states = new HashMap<>();
+                    for (Row row : rows) {
+                        states.put(row.getString(0), new TagState(row.getString(0), row.getString(1),
+                                Attributes.read(row, 2)));
+                    }
+                    return states;
+                });
     }
 
-    public Uni<Boolean> untag(long registryId, String repository, String tag) {
-        return pool.preparedQuery("""
-                delete from tag t using repository r
-                where t.repository_id = r.id and r.registry_id = $1 and r.name = $2 and t.name = $3""")
-                .execute(Tuple.of(registryId, repository, tag)).map(result -> result.rowCount() > 0);
+    public Uni<Boolean> untag(SqlClient client, long repositoryId, String tag) {
+        return client.preparedQuery("delete from tag where repository_id = $1 and name = $2")
+                .execute(Tuple.of(repositoryId, tag)).map(result -> result.rowCount() > 0);
+    }
+
+    /**
+     * The manifest and, transitively, the manifests whose subject it is (its referrers: signatures, SBOMs), which
+     * go with it; the manifest's row is locked. Empty when the repository does not hold it.
+     */
+    public Uni<List<DeletionTarget>> deletionClosure(SqlClient client, long repositoryId, String digest) {
+        return client.preparedQuery("select id from manifest where repository_id = $1 and digest = $2 for update")
+                .execute(Tuple.of(repositoryId, digest))
+                .chain(found -> found.size() == 0 ? Uni.createFrom().item(List.<DeletionTarget>of())
+                        : client.preparedQuery("""
+                        with recursive closure (id, digest) as (
+                            select id, digest from manifest where repository_id = $1 and digest = $2
+                            union
+                            select m.id, m.digest from manifest m join closure c on m.subject_digest = c.digest
+                            where m.repository_id = $1)""" + TARGETS)
+                        .execute(Tuple.of(repositoryId, digest)).map(Manifests::targets));
+    }
+
+    /** Every manifest of the repository, for deleting the repository. */
+    public Uni<List<DeletionTarget>> everything(SqlClient client, long repositoryId) {
+        return client.preparedQuery("with closure (id) as (select id from manifest where repository_id = $1)" + TARGETS)
+                .execute(Tuple.of(repositoryId)).map(Manifests::targets);
+    }
+
+    /** Reads the manifests named by a CTE {@code closure(id)} with their tags and whether locks allow deleting. */
+    private static final String TARGETS = """
+             select m.id, m.digest, m.media_type, m.image_size, m.delete_enabled and m.write_enabled,
+                   coalesce(array_agg(t.name order by t.name) filter (where t.name is not null), '{}'),
+                   bool_and(coalesce(t.delete_enabled and t.write_enabled, true))
+            from closure c join manifest m on m.id = c.id left join tag t on t.manifest_id = m.id
+            group by m.id order by m.id""";
+
+    private static List<DeletionTarget> targets(RowSet<Row> rows) {
+        List<DeletionTarget> targets = new ArrayList<>();
+        for (Row row : rows) {
+            targets.add(new DeletionTarget(row.getLong(0), row.getString(1), row.getString(2), row.getLong(3),
+                    List.of(row.getArrayOfStrings(5)), row.getBoolean(4) && row.getBoolean(6)));
+        }
+        return targets;
+    }
+
+    public Uni<Void> deleteAll(SqlClient client, List<Long> ids) {
+        return client.preparedQuery("delete from manifest where id = any($1)")
+                .execute(Tuple.of(ids.toArray(Long[]::new))).replaceWithVoid();
+    }
+
+    /**
+     * Images stored in the registry that name {@code repository:tag} of it as their base but were built on
+     * another digest than {@code newDigest}: one entry per tag, or one without tag for an untagged manifest.
+     */
+    public Uni<List<BaseImageUpdated.Dependent>> dependents(SqlClient client, long registryId, String repository,
+            String tag, String newDigest) {
+        return client.preparedQuery("""
+                select r.name, t.name, m.digest
+                from manifest m join repository r on r.id = m.repository_id left join tag t on t.manifest_id = m.id
+                where m.base_registry_id = $1 and m.base_repository = $2 and m.base_tag = $3
+                  and m.base_digest is distinct from $4
+                order by r.name, m.digest, t.name""")
+                .execute(Tuple.of(registryId, repository, tag, newDigest))
+                .map(rows -> {
+                    List<BaseImageUpdated.Dependent> dependents = new ArrayList<>();
+                    rows.forEach(row -> dependents.add(new BaseImageUpdated.Dependent(row.getString(0),
+                            row.getString(1), row.getString(2))));
+                    return dependents;
+                });
     }
 
     /** Tags after {@code last} in byte order, at most {@code limit}. */
     public Uni<List<String>> tags(long repositoryId, String last, int limit) {
-        return pool.preparedQuery("select name from tag where repository_id = $1 and name > $2 order by name limit $3")
+        return pool.preparedQuery("select name from tag where repository_id = $1 and name > $2 and list_enabled order by name limit $3")
                 .execute(Tuple.of(repositoryId, last == null ? "" : last, limit))
                 .map(rows -> {
                     List<String> tags = new ArrayList<>(rows.size());

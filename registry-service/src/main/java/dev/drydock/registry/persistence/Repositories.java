@@ -1,5 +1,6 @@
 package dev.drydock.registry.persistence;
 
+import dev.drydock.registry.domain.ChangeableAttributes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,12 +42,28 @@ public class Repositories {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /** A repository locked for a change of its content, with its own locks. */
+    public record Locked(long id, ChangeableAttributes attributes) {
+    }
+
+    /**
+     * Locks the repository's row for a push or a delete (which then run one after the other per repository) and
+     * marks it updated; null when the repository does not exist.
+     */
+    public Uni<Locked> lockForChange(SqlClient tx, long registryId, String name) {
+        return tx.preparedQuery("update repository set updated_at = now() where registry_id = $1 and name = $2"
+                        + " returning id, " + Attributes.COLUMNS)
+                .execute(Tuple.of(registryId, name))
+                .map(rows -> rows.size() == 0 ? null
+                        : new Locked(rows.iterator().next().getLong(0), Attributes.read(rows.iterator().next(), 1)));
+    }
+
     /** Names of repositories that hold at least one manifest, after {@code last}, in byte order. */
     public Uni<List<String>> listWithContent(long registryId, String last, int limit) {
         return pool.preparedQuery("""
                 select r.name from repository r
                 where r.registry_id = $1 and r.name > $2
-                  and exists (select 1 from manifest m where m.repository_id = r.id)
+                  and r.list_enabled and exists (select 1 from manifest m where m.repository_id = r.id)
                 order by r.name limit $3""")
                 .execute(Tuple.of(registryId, last == null ? "" : last, limit))
                 .map(rows -> {

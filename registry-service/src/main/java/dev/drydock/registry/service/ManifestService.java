@@ -2,14 +2,23 @@ package dev.drydock.registry.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.events.registry.BaseImageUpdated;
+import dev.drydock.events.registry.ImageDeleted;
+import dev.drydock.events.registry.ImagePushed;
 import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.DigestAlgorithm;
 import dev.drydock.oci.Manifest;
 import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.domain.ChangeableAttributes;
+import dev.drydock.registry.domain.DeletionTarget;
 import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.ManifestFacts;
+import dev.drydock.registry.domain.Origin;
+import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.StoredManifest;
+import dev.drydock.registry.domain.TagState;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Manifests;
 import dev.drydock.registry.persistence.Repositories;
@@ -17,15 +26,22 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Pushing, pulling and deleting manifests, with the checks that keep every stored manifest complete. */
+/**
+ * Pushing, pulling and deleting manifests, with the checks that keep every stored manifest complete, the locks
+ * of repositories, tags and manifests, and the events each change announces.
+ */
 @ApplicationScoped
 public class ManifestService {
+
+    private static final Logger LOG = Logger.getLogger(ManifestService.class);
 
     /** What a push stored: the manifest and the tags now pointing at it. */
     public record Pushed(Manifest manifest, List<String> tags) {
@@ -35,13 +51,18 @@ public class ManifestService {
     private final Repositories repositories;
     private final BlobLinks links;
     private final Manifests manifests;
+    private final ManifestInspector inspector;
+    private final ImageEvents events;
     private final ObjectMapper json;
 
-    ManifestService(Pool pool, Repositories repositories, BlobLinks links, Manifests manifests, ObjectMapper json) {
+    ManifestService(Pool pool, Repositories repositories, BlobLinks links, Manifests manifests,
+            ManifestInspector inspector, ImageEvents events, ObjectMapper json) {
         this.pool = pool;
         this.repositories = repositories;
         this.links = links;
         this.manifests = manifests;
+        this.inspector = inspector;
+        this.events = events;
         this.json = json;
     }
 
@@ -49,8 +70,8 @@ public class ManifestService {
      * @param reference the tag or digest of the URL
      * @param extraTags tags from {@code ?tag=} (a push by digest that also tags)
      */
-    public Uni<Pushed> push(long registryId, RepositoryName name, Reference reference, String contentType,
-            byte[] content, List<String> extraTags) {
+    public Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
+            byte[] content, List<String> extraTags, Origin origin) {
         DigestAlgorithm algorithm = reference.isDigest() ? reference.digest().algorithm() : DigestAlgorithm.SHA256;
         Manifest manifest = Manifest.parse(content, contentType, algorithm);
         if (reference.isDigest() && !reference.digest().equals(manifest.digest())) {
@@ -66,11 +87,79 @@ public class ManifestService {
             tags.add(tag);
         }
         String annotations = annotationsJson(manifest.annotations());
-        return pool.withTransaction(tx -> repositories.ensure(tx, registryId, name.value())
-                .call(repositoryId -> checkComplete(tx, repositoryId, manifest))
-                .chain(repositoryId -> manifests.store(tx, repositoryId, manifest, content, annotations)
-                        .call(manifestId -> tagAll(tx, repositoryId, tags, manifestId))))
+        return inspector.facts(manifest, content.length).chain(facts -> pool.withTransaction(tx ->
+                repositories.ensure(tx, registry.id(), name.value())
+                        .chain(() -> repositories.lockForChange(tx, registry.id(), name.value()))
+                        .chain(repository -> {
+                            if (!repository.attributes().writeEnabled()) {
+                                throw locked("repository " + name + " is locked for writes");
+                            }
+                            return checkComplete(tx, repository.id(), manifest)
+                                    .chain(() -> manifests.tagStates(tx, repository.id(), tags))
+                                    .chain(previous -> {
+                                        checkOverwrite(name, manifest, previous);
+                                        return manifests.store(tx, repository.id(), manifest, content, annotations,
+                                                        facts)
+                                                .call(id -> tagAll(tx, repository.id(), tags, id))
+                                                .call(() -> announcePush(tx, registry, name, manifest, facts, tags,
+                                                        previous, origin));
+                                    });
+                        })))
+                .invoke(() -> LOG.debugf("pushed %s/%s@%s %s", registry.name(), name, manifest.digest(), tags))
                 .replaceWith(new Pushed(manifest, tags));
+    }
+
+    /** A tag locked for writes may not move to another manifest; re-pushing what it points at is no change. */
+    private static void checkOverwrite(RepositoryName name, Manifest manifest, Map<String, TagState> previous) {
+        for (TagState tag : previous.values()) {
+            if (!tag.attributes().writeEnabled() && !tag.digest().equals(manifest.digest().toString())) {
+                throw locked("tag " + name + ":" + tag.name() + " is locked for writes");
+            }
+        }
+    }
+
+    private Uni<Void> announcePush(SqlConnection tx, Registry registry, RepositoryName name, Manifest manifest,
+            ManifestFacts facts, List<String> tags, Map<String, TagState> previous, Origin origin) {
+        String digest = manifest.digest().toString();
+        ImagePushed.BaseImage base = facts.base() == null ? null
+                : new ImagePushed.BaseImage(facts.base().name(), facts.base().digest());
+        List<ImagePushed.Platform> platforms = platforms(manifest, facts);
+        Instant now = Instant.now();
+        List<String> eventTags = tags.isEmpty() ? java.util.Collections.singletonList(null) : tags;
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String tag : eventTags) {
+            ImagePushed event = new ImagePushed(registry.name(), name.value(), tag, digest, manifest.mediaType(),
+                    manifest.effectiveArtifactType(), manifest.size(), platforms, base, origin.actor(), now);
+            chain = chain.chain(() -> events.pushed(tx, registry, event, origin));
+            if (tag == null) {
+                continue;
+            }
+            TagState before = previous.get(tag);
+            if (before != null && before.digest().equals(digest)) {
+                continue;
+            }
+            String previousDigest = before == null ? null : before.digest();
+            chain = chain.chain(() -> manifests.dependents(tx, registry.id(), name.value(), tag, digest)
+                    .chain(dependents -> dependents.isEmpty() ? Uni.createFrom().voidItem()
+                            : events.baseUpdated(tx, new BaseImageUpdated(registry.name(),
+                                    new BaseImageUpdated.Base(name.value(), tag), previousDigest, digest,
+                                    dependents))));
+        }
+        return chain;
+    }
+
+    private static List<ImagePushed.Platform> platforms(Manifest manifest, ManifestFacts facts) {
+        List<ImagePushed.Platform> platforms = new ArrayList<>();
+        for (Descriptor child : manifest.manifests()) {
+            Descriptor.Platform p = child.platform();
+            if (p != null && p.os() != null && p.architecture() != null) {
+                platforms.add(new ImagePushed.Platform(p.os(), p.architecture(), p.variant()));
+            }
+        }
+        if (facts.os() != null && facts.architecture() != null) {
+            platforms.add(new ImagePushed.Platform(facts.os(), facts.architecture(), null));
+        }
+        return platforms;
     }
 
     private Uni<Void> tagAll(SqlConnection tx, long repositoryId, List<String> tags, long manifestId) {
@@ -81,7 +170,10 @@ public class ManifestService {
         return chain;
     }
 
-    /** Every blob the manifest needs is in the repository with its declared size; every child manifest too. */
+    /**
+     * Every blob the manifest needs is in the repository with its declared size; every child manifest too. The
+     * links are read FOR SHARE, so garbage collection cannot remove one before this push commits.
+     */
     private Uni<Void> checkComplete(SqlConnection tx, long repositoryId, Manifest manifest) {
         List<Descriptor> blobs = manifest.requiredBlobs();
         List<Descriptor> children = manifest.manifests();
@@ -89,7 +181,7 @@ public class ManifestService {
                 : links.sizesIn(tx, repositoryId, blobs.stream().map(d -> d.digest().toString()).toList());
         Uni<Set<String>> present = children.isEmpty() ? Uni.createFrom().item(Set.of())
                 : manifests.present(tx, repositoryId, children.stream().map(d -> d.digest().toString()).toList());
-        return Uni.combine().all().unis(sizes, present).with((found, foundChildren) -> {
+        return sizes.chain(found -> present.map(foundChildren -> {
             List<String> missing = new ArrayList<>();
             for (Descriptor blob : blobs) {
                 Long size = found.get(blob.digest().toString());
@@ -107,7 +199,7 @@ public class ManifestService {
                         "blob unknown to registry", missing.stream().distinct().toList());
             }
             return null;
-        }).replaceWithVoid();
+        })).replaceWithVoid();
     }
 
     public Uni<StoredManifest> get(long registryId, RepositoryName name, Reference reference) {
@@ -115,15 +207,89 @@ public class ManifestService {
                 ? manifests.byDigest(registryId, name.value(), reference.digest().toString())
                 : manifests.byTag(registryId, name.value(), reference.tag());
         return found.onItem().ifNull().switchTo(() -> unknown(registryId, name, ErrorCode.MANIFEST_UNKNOWN,
-                "manifest " + reference + " is not in " + name));
+                "manifest " + reference + " is not in " + name)).invoke(stored -> {
+                    if (!stored.readable()) {
+                        throw new RegistryException(ErrorCode.DENIED,
+                                name + ":" + reference + " is locked for reads (readEnabled=false)", reference.toString());
+                    }
+                });
     }
 
-    public Uni<Void> delete(long registryId, RepositoryName name, Reference reference) {
-        Uni<Boolean> deleted = reference.isDigest()
-                ? manifests.delete(registryId, name.value(), reference.digest().toString())
-                : manifests.untag(registryId, name.value(), reference.tag());
+    /**
+     * Deletes by digest: the manifest, every tag on it and its referrers, announcing each; or, by tag, removes
+     * just the tag (the manifest stays). Locks on any of them refuse the whole deletion.
+     */
+    public Uni<Void> delete(Registry registry, RepositoryName name, Reference reference, Origin origin) {
+        Uni<Boolean> deleted = pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
+                .chain(repository -> {
+                    if (repository == null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return reference.isDigest()
+                            ? deleteManifest(tx, registry, name, repository, reference.digest().toString(), origin)
+                            : untag(tx, name, repository, reference.tag());
+                }));
         return deleted.chain(done -> done ? Uni.createFrom().voidItem()
-                : unknown(registryId, name, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + name));
+                : unknown(registry.id(), name, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + name));
+    }
+
+    private Uni<Boolean> untag(SqlConnection tx, RepositoryName name, Repositories.Locked repository, String tag) {
+        return manifests.tagStates(tx, repository.id(), List.of(tag)).chain(states -> {
+            TagState state = states.get(tag);
+            if (state == null) {
+                return Uni.createFrom().item(false);
+            }
+            if (!repository.attributes().allowsDelete() || !state.attributes().allowsDelete()) {
+                throw locked("tag " + name + ":" + tag + " is locked against deletion");
+            }
+            return manifests.untag(tx, repository.id(), tag);
+        });
+    }
+
+    /** Deletes the manifest with its tags and referrers inside {@code tx}; false when the repository lacks it. */
+    private Uni<Boolean> deleteManifest(SqlConnection tx, Registry registry, RepositoryName name,
+            Repositories.Locked repository, String digest, Origin origin) {
+        return manifests.deletionClosure(tx, repository.id(), digest).chain(targets -> targets.isEmpty()
+                ? Uni.createFrom().item(false)
+                : deleteTargets(tx, registry, name, repository, targets, origin).replaceWith(true));
+    }
+
+    /** What deleting a repository removed. */
+    public record RepositoryDeleted(List<String> manifestsDeleted, List<String> tagsDeleted) {
+    }
+
+    /**
+     * Deletes every manifest and tag of the repository, announcing each manifest; null when the repository holds
+     * nothing. Any lock refuses the whole deletion.
+     */
+    public Uni<RepositoryDeleted> deleteRepository(Registry registry, RepositoryName name, Origin origin) {
+        return pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
+                .chain(repository -> repository == null ? Uni.createFrom().nullItem()
+                        : manifests.everything(tx, repository.id()).chain(targets -> targets.isEmpty()
+                        ? Uni.createFrom().nullItem()
+                        : deleteTargets(tx, registry, name, repository, targets, origin).map(v -> new RepositoryDeleted(
+                                targets.stream().map(DeletionTarget::digest).toList(),
+                                targets.stream().flatMap(t -> t.tags().stream()).sorted().toList())))));
+    }
+
+    private Uni<Void> deleteTargets(SqlConnection tx, Registry registry, RepositoryName name,
+            Repositories.Locked repository, List<DeletionTarget> targets, Origin origin) {
+        if (!repository.attributes().allowsDelete()) {
+            throw locked("repository " + name + " is locked against deletion");
+        }
+        for (DeletionTarget target : targets) {
+            if (!target.deletable()) {
+                throw locked(name + "@" + target.digest() + " or one of its tags is locked against deletion");
+            }
+        }
+        Uni<Void> chain = manifests.deleteAll(tx, targets.stream().map(DeletionTarget::id).toList());
+        for (DeletionTarget target : targets) {
+            chain = chain.chain(() -> events.deleted(tx, registry,
+                    new ImageDeleted(registry.name(), name.value(), target.digest(), target.tags()),
+                    target.mediaType(), origin));
+        }
+        return chain.invoke(() -> LOG.infof("deleted %d manifests from %s/%s (first %s, tags %s)", targets.size(),
+                registry.name(), name, targets.get(0).digest(), targets.get(0).tags()));
     }
 
     /** Fails with NAME_UNKNOWN when the repository does not exist, else with the given code. */
@@ -133,6 +299,9 @@ public class ManifestService {
                 : new RegistryException(code, message)));
     }
 
+    static RegistryException locked(String message) {
+        return new RegistryException(ErrorCode.LOCKED, message);
+    }
 
     private String annotationsJson(Map<String, String> annotations) {
         if (annotations.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.drydock.registry.api.distribution;
 
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.DistributionPath;
+import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Registry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -29,6 +30,11 @@ public record DistributionRequest(RoutingContext context, Registry registry, Dis
 
     public String query(String parameter) {
         return request().getParam(parameter);
+    }
+
+    /** Who asks, for events and webhooks; identities arrive with authentication. */
+    public Origin origin() {
+        return new Origin("anonymous", request().host(), request().method().name(), request().getHeader("User-Agent"));
     }
 
     /** The path of this repository's resource, as a Location header value. */

@@ -56,8 +56,8 @@ class ManifestsApi {
         return readBody(req.request(), config.maxManifestBytes())
                 .chain(body -> {
                     try {
-                        return manifests.push(req.registryId(), req.name(), reference,
-                                req.request().getHeader("Content-Type"), body, extraTags);
+                        return manifests.push(req.registry(), req.name(), reference,
+                                req.request().getHeader("Content-Type"), body, extraTags, req.origin());
                     } catch (dev.drydock.oci.InvalidManifestException e) {
                         throw new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage(), e.getMessage());
                     }
@@ -78,7 +78,7 @@ class ManifestsApi {
 
     Uni<Void> delete(DistributionRequest req) {
         req.request().resume();
-        return manifests.delete(req.registryId(), req.name(), readReference(req))
+        return manifests.delete(req.registry(), req.name(), readReference(req), req.origin())
                 .invoke(() -> OciResponses.empty(req.context(), 202));
     }
 

@@ -10,10 +10,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /** Writes /v2 answers: JSON bodies and the spec's error body {@code {"errors":[{code, message, detail}]}}. */
 final class OciResponses {
@@ -64,21 +60,11 @@ final class OciResponses {
             response.setStatusCode(error.code().status()).putHeader("Content-Length", "0").end();
             return;
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Object detail : error.entries()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("code", error.code().wireCode());
-            entry.put("message", error.getMessage());
-            if (detail != null) {
-                entry.put("detail", detail);
-            }
-            entries.add(entry);
-        }
         if (!ctx.request().isEnded()) {
             // the body was not read: close the connection rather than read what we refused
             response.putHeader("Connection", "close");
         }
-        json(ctx, error.code().status(), Map.of("errors", entries));
+        json(ctx, error.code().status(), error.body());
     }
 
     private static RegistryException unexpected(RoutingContext ctx, Throwable failure) {

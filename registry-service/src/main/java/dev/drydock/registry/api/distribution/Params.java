@@ -6,12 +6,12 @@ import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
 
 /** Reading path and query parameters into domain values, with the spec's error for each bad value. */
-final class Params {
+public final class Params {
 
     private Params() {
     }
 
-    static Digest digest(String text) {
+    public static Digest digest(String text) {
         try {
             return Digest.parse(text);
         } catch (IllegalArgumentException e) {
@@ -19,7 +19,7 @@ final class Params {
         }
     }
 
-    static RepositoryName name(String text) {
+    public static RepositoryName name(String text) {
         if (!RepositoryName.isValid(text)) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name: " + text, text);
         }
@@ -27,7 +27,7 @@ final class Params {
     }
 
     /** {@code n} of a paged list: absent means the default page size; it must be a non-negative integer. */
-    static int pageSize(String n, int defaultSize) {
+    public static int pageSize(String n, int defaultSize) {
         if (n == null || n.isEmpty()) {
             return defaultSize;
         }

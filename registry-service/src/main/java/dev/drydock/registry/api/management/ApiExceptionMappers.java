@@ -1,6 +1,7 @@
 package dev.drydock.registry.api.management;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.drydock.registry.domain.Refusal;
 import jakarta.ws.rs.core.MediaType;
@@ -19,6 +20,12 @@ public class ApiExceptionMappers {
     public Response refused(Refusal e) {
         LOG.debugf("refused: %s %s", e.kind(), e.getMessage());
         return body(e.kind().status(), e.kind().code(), e.getMessage());
+    }
+
+    /** Quarkus maps this subtype itself; naming it here keeps one error shape. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
     }
 
     @ServerExceptionMapper

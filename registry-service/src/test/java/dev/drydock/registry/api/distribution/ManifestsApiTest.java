@@ -1,5 +1,6 @@
 package dev.drydock.registry.api.distribution;
 
+import dev.drydock.registry.testing.Oci;
 import dev.drydock.devstack.DevStackTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -10,14 +11,14 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static dev.drydock.registry.api.distribution.Oci.OCI_INDEX;
-import static dev.drydock.registry.api.distribution.Oci.OCI_MANIFEST;
-import static dev.drydock.registry.api.distribution.Oci.assertError;
-import static dev.drydock.registry.api.distribution.Oci.bytes;
-import static dev.drydock.registry.api.distribution.Oci.digest;
-import static dev.drydock.registry.api.distribution.Oci.imageManifest;
-import static dev.drydock.registry.api.distribution.Oci.putManifest;
-import static dev.drydock.registry.api.distribution.Oci.repo;
+import static dev.drydock.registry.testing.Oci.OCI_INDEX;
+import static dev.drydock.registry.testing.Oci.OCI_MANIFEST;
+import static dev.drydock.registry.testing.Oci.assertError;
+import static dev.drydock.registry.testing.Oci.bytes;
+import static dev.drydock.registry.testing.Oci.digest;
+import static dev.drydock.registry.testing.Oci.imageManifest;
+import static dev.drydock.registry.testing.Oci.putManifest;
+import static dev.drydock.registry.testing.Oci.repo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;

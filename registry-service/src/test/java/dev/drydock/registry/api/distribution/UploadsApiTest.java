@@ -1,5 +1,6 @@
 package dev.drydock.registry.api.distribution;
 
+import dev.drydock.registry.testing.Oci;
 import dev.drydock.devstack.DevStackTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -9,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
-import static dev.drydock.registry.api.distribution.Oci.assertError;
-import static dev.drydock.registry.api.distribution.Oci.bytes;
-import static dev.drydock.registry.api.distribution.Oci.digest;
-import static dev.drydock.registry.api.distribution.Oci.repo;
+import static dev.drydock.registry.testing.Oci.assertError;
+import static dev.drydock.registry.testing.Oci.bytes;
+import static dev.drydock.registry.testing.Oci.digest;
+import static dev.drydock.registry.testing.Oci.repo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
