@@ -58,8 +58,8 @@ public class Metadata {
                 select r.id, r.name, r.created_at, r.updated_at,
                        (select count(*) from manifest m where m.repository_id = r.id),
                        (select count(*) from tag t where t.repository_id = r.id),
-                       r.""" + Attributes.COLUMNS.replace(", ", ", r.") + """
-                 from repository r where r.registry_id = $1 and r.name = $2""")
+                       r.""" + Attributes.COLUMNS.replace(", ", ", r.")
+                + " from repository r where r.registry_id = $1 and r.name = $2")
                 .execute(Tuple.of(registryId, name))
                 .map(rows -> {
                     if (rows.size() == 0) {
