@@ -90,15 +90,20 @@ public class Webhooks {
                 .execute(Tuple.of(deliveryId, webhookId, action, payload)).replaceWithVoid();
     }
 
-    /** Deliveries due now, locked so that another replica's dispatcher skips them. */
-    public Uni<List<Due>> due(SqlClient tx, int limit) {
+    /**
+     * Takes up to {@code limit} due deliveries for {@code lease}: their next attempt moves past it, so another
+     * replica (or this one, should the send never be recorded) tries them only once the lease has run out.
+     */
+    public Uni<List<Due>> lease(SqlClient tx, int limit, Duration lease) {
         return tx.preparedQuery("""
+                with due as (select id from webhook_delivery where state = 'pending' and next_attempt_at <= now()
+                             order by next_attempt_at limit $1 for update skip locked),
+                     leased as (update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2)
+                                from due where d.id = due.id returning d.*)
                 select d.id, d.action, d.payload, d.attempts,
                        w.id, w.registry_id, w.name, w.uri, w.actions, w.scope, w.headers, w.secret, w.status, w.created_at
-                from webhook_delivery d join webhook w on w.id = d.webhook_id
-                where d.state = 'pending' and d.next_attempt_at <= now()
-                order by d.next_attempt_at limit $1 for update of d skip locked""")
-                .execute(Tuple.of(limit))
+                from leased d join webhook w on w.id = d.webhook_id""")
+                .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
