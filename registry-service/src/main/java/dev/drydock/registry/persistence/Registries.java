@@ -33,6 +33,11 @@ public class Registries {
                 .execute(Tuple.of(name)).map(rows -> first(rows, domain));
     }
 
+    public Uni<Registry> findById(long id, String domain) {
+        return pool.preparedQuery("select " + COLUMNS + " from registry where id = $1")
+                .execute(Tuple.of(id)).map(rows -> first(rows, domain));
+    }
+
     public Uni<List<Registry>> list(String domain) {
         return pool.query("select " + COLUMNS + " from registry order by lower(name)").execute()
                 .map(rows -> {

@@ -3,6 +3,8 @@ package dev.drydock.registry.storage;
 import dev.drydock.oci.Digest;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,4 +27,13 @@ public interface BlobStore {
 
     /** Removes an upload's bytes (cancelled, failed or committed elsewhere). Blocking. */
     void discard(UUID upload);
+
+    /** Removes a blob's bytes; nothing when they are gone already. Blocking. */
+    void delete(Digest digest);
+
+    /** Blobs whose files were last modified before {@code cutoff}. Blocking: walks the store. */
+    List<Digest> blobsOlderThan(Instant cutoff);
+
+    /** Uploads whose files were last modified before {@code cutoff}. Blocking. */
+    List<UUID> uploadsOlderThan(Instant cutoff);
 }

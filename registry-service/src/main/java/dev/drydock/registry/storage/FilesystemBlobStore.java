@@ -14,7 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** Blobs as files: {@code blobs/<algorithm>/<2 hex>/<hex>}, uploads as {@code uploads/<uuid>}. */
 @ApplicationScoped
@@ -81,6 +85,59 @@ public class FilesystemBlobStore implements BlobStore {
             Files.deleteIfExists(uploadFile(upload));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove upload " + upload, e);
+        }
+    }
+
+    @Override
+    public void delete(Digest digest) {
+        try {
+            Files.deleteIfExists(blobFile(digest));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete blob " + digest, e);
+        }
+    }
+
+    @Override
+    public List<Digest> blobsOlderThan(Instant cutoff) {
+        List<Digest> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(blobs)) {
+            files.filter(f -> f.getNameCount() - blobs.getNameCount() == 3 && olderThan(f, cutoff)).forEach(f -> {
+                String algorithm = f.getParent().getParent().getFileName().toString();
+                try {
+                    found.add(Digest.parse(algorithm + ":" + f.getFileName()));
+                } catch (IllegalArgumentException e) {
+                    // not a blob this store wrote; leave it alone
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list blobs", e);
+        }
+        return found;
+    }
+
+    @Override
+    public List<UUID> uploadsOlderThan(Instant cutoff) {
+        List<UUID> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(uploads)) {
+            files.filter(f -> olderThan(f, cutoff)).forEach(f -> {
+                try {
+                    found.add(UUID.fromString(f.getFileName().toString()));
+                } catch (IllegalArgumentException e) {
+                    // running hashes and strangers are not upload files
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list uploads", e);
+        }
+        return found;
+    }
+
+    private static boolean olderThan(Path file, Instant cutoff) {
+        try {
+            return Files.isRegularFile(file) && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            // removed while we looked
+            return false;
         }
     }
 }
