@@ -200,6 +200,41 @@ public class BlobUploads {
                 .onFailure().call(() -> discard(id));
     }
 
+    /**
+     * A blob read from another registry (import): streamed to an upload file and hashed on a worker thread, then
+     * committed like any upload, only when its digest and size are the ones the manifest names.
+     */
+    public Uni<Void> importBlob(Registry registry, RepositoryName name, Digest expected, long size,
+            java.util.concurrent.Callable<InputStream> source) {
+        UUID id = UUID.randomUUID();
+        return blocking(() -> {
+            MessageDigest digest = expected.algorithm().newMessageDigest();
+            long written = 0;
+            try (InputStream in = source.call();
+                 java.io.OutputStream out = Files.newOutputStream(store.uploadFile(id))) {
+                byte[] buffer = new byte[256 * 1024];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    written += n;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Digest actual = Digest.of(expected.algorithm(), digest);
+            if (!actual.equals(expected) || written != size) {
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "the source sent " + written + " bytes with digest "
+                        + actual + " for " + expected + " (" + size + " bytes)", expected.toString());
+            }
+            return written;
+        }).chain(written -> store(registry, id, expected, written,
+                        tx -> links.recordUpload(tx, registry.id(), name.value(), expected.toString(), written)))
+                .onFailure().call(() -> discard(id));
+    }
+
     /** Links a blob the caller can see in {@code from} into {@code name}; false when {@code from} does not have it. */
     public Uni<Boolean> mount(long registryId, RepositoryName name, RepositoryName from, Digest digest) {
         return links.sizeIn(registryId, from.value(), digest.toString()).chain(size -> {
