@@ -1,7 +1,10 @@
 package dev.drydock.registry.persistence;
 
 import dev.drydock.registry.domain.ChangeableAttributes;
+import dev.drydock.registry.domain.ManifestMetadata;
 import dev.drydock.registry.domain.MetadataOrder;
+import dev.drydock.registry.domain.RepositoryMetadata;
+import dev.drydock.registry.domain.TagMetadata;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,22 +20,6 @@ import java.util.function.Function;
 /** The /acr/v1 view of repositories, tags and manifests: attributes, times and locks, as indexed queries. */
 @ApplicationScoped
 public class Metadata {
-
-    public record RepositoryRow(long id, String name, Instant createdTime, Instant lastUpdateTime,
-            long manifestCount, long tagCount, ChangeableAttributes attributes) {
-    }
-
-    public record TagRow(String name, String digest, Instant createdTime, Instant lastUpdateTime,
-            ChangeableAttributes attributes) {
-    }
-
-    public record Child(String digest, String architecture, String os) {
-    }
-
-    public record ManifestRow(String digest, long imageSize, Instant createdTime, Instant lastUpdateTime,
-            String architecture, String os, String mediaType, String configMediaType, List<String> tags,
-            List<Child> references, ChangeableAttributes attributes) {
-    }
 
     private static final String TAG_COLUMNS = "t.name, m.digest, t.created_at, t.updated_at, t."
             + Attributes.COLUMNS.replace(", ", ", t.");
@@ -53,7 +40,7 @@ public class Metadata {
     }
 
     /** The repository when it holds at least one manifest (else it is gone for clients), with its counts. */
-    public Uni<RepositoryRow> repository(long registryId, String name) {
+    public Uni<RepositoryMetadata> repository(long registryId, String name) {
         return pool.preparedQuery("""
                 select r.id, r.name, r.created_at, r.updated_at,
                        (select count(*) from manifest m where m.repository_id = r.id),
@@ -69,7 +56,7 @@ public class Metadata {
                     if (row.getLong(4) == 0) {
                         return null;
                     }
-                    return new RepositoryRow(row.getLong(0), row.getString(1), instant(row, 2), instant(row, 3),
+                    return new RepositoryMetadata(row.getLong(0), row.getString(1), instant(row, 2), instant(row, 3),
                             row.getLong(4), row.getLong(5), Attributes.read(row, 6));
                 });
     }
@@ -84,7 +71,7 @@ public class Metadata {
     /**
      * Listed tags, optionally only those on {@code digest}, after {@code last} in the order asked for.
      */
-    public Uni<List<TagRow>> tags(long repositoryId, MetadataOrder order, String last, int limit, String digest) {
+    public Uni<List<TagMetadata>> tags(long repositoryId, MetadataOrder order, String last, int limit, String digest) {
         String where = " where t.repository_id = $1 and t.list_enabled and ($4::text is null or m.digest = $4)";
         String sql = "select " + TAG_COLUMNS + " from tag t join manifest m on m.id = t.manifest_id" + where
                 + after(order, "t.updated_at", "t.name",
@@ -94,7 +81,7 @@ public class Metadata {
                 .map(rows -> map(rows, Metadata::tag));
     }
 
-    public Uni<TagRow> tag(long repositoryId, String name) {
+    public Uni<TagMetadata> tag(long repositoryId, String name) {
         return pool.preparedQuery("select " + TAG_COLUMNS
                         + " from tag t join manifest m on m.id = t.manifest_id where t.repository_id = $1 and t.name = $2")
                 .execute(Tuple.of(repositoryId, name))
@@ -108,7 +95,7 @@ public class Metadata {
                 .execute(attributeTuple(repositoryId, a).addString(name)).map(r -> r.rowCount() == 1);
     }
 
-    public Uni<List<ManifestRow>> manifests(long repositoryId, MetadataOrder order, String last, int limit) {
+    public Uni<List<ManifestMetadata>> manifests(long repositoryId, MetadataOrder order, String last, int limit) {
         String sql = "select " + MANIFEST_COLUMNS + " from manifest m where m.repository_id = $1 and m.list_enabled"
                 + after(order, "m.updated_at", "m.digest",
                 "(select updated_at from manifest where repository_id = $1 and digest = $2)")
@@ -117,7 +104,7 @@ public class Metadata {
                 .map(rows -> map(rows, Metadata::manifest));
     }
 
-    public Uni<ManifestRow> manifest(long repositoryId, String digest) {
+    public Uni<ManifestMetadata> manifest(long repositoryId, String digest) {
         return pool.preparedQuery("select " + MANIFEST_COLUMNS
                         + " from manifest m where m.repository_id = $1 and m.digest = $2")
                 .execute(Tuple.of(repositoryId, digest))
@@ -153,18 +140,18 @@ public class Metadata {
         };
     }
 
-    private static TagRow tag(Row row) {
-        return new TagRow(row.getString(0), row.getString(1), instant(row, 2), instant(row, 3),
+    private static TagMetadata tag(Row row) {
+        return new TagMetadata(row.getString(0), row.getString(1), instant(row, 2), instant(row, 3),
                 Attributes.read(row, 4));
     }
 
-    private static ManifestRow manifest(Row row) {
-        List<Child> children = new ArrayList<>();
+    private static ManifestMetadata manifest(Row row) {
+        List<ManifestMetadata.Child> children = new ArrayList<>();
         for (String child : row.getArrayOfStrings(9)) {
             String[] parts = child.split(" ", -1);
-            children.add(new Child(parts[0], parts[1].isEmpty() ? null : parts[1], parts[2].isEmpty() ? null : parts[2]));
+            children.add(new ManifestMetadata.Child(parts[0], parts[1].isEmpty() ? null : parts[1], parts[2].isEmpty() ? null : parts[2]));
         }
-        return new ManifestRow(row.getString(0), row.getLong(1), instant(row, 2), instant(row, 3), row.getString(4),
+        return new ManifestMetadata(row.getString(0), row.getLong(1), instant(row, 2), instant(row, 3), row.getString(4),
                 row.getString(5), row.getString(6), row.getString(7), List.of(row.getArrayOfStrings(8)), children,
                 Attributes.read(row, 10));
     }

@@ -1,6 +1,7 @@
 package dev.drydock.registry.persistence;
 
 import dev.drydock.registry.domain.Webhook;
+import dev.drydock.registry.domain.WebhookDelivery;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,12 +29,6 @@ public class Webhooks {
 
     /** A delivery due now, with what is needed to send it. */
     public record Due(UUID id, Webhook webhook, String action, String payload, int attempts) {
-    }
-
-    /** One delivery as the event log shows it. */
-    public record Delivery(UUID id, String action, String payload, String state, int attempts, Instant createdAt,
-            Map<String, String> requestHeaders, Integer responseStatus, String responseReason,
-            Map<String, String> responseHeaders, String responseBody, String error) {
     }
 
     private final Pool pool;
@@ -133,16 +128,16 @@ public class Webhooks {
     }
 
     /** The newest deliveries first. */
-    public Uni<List<Delivery>> deliveries(long webhookId, int limit) {
+    public Uni<List<WebhookDelivery>> deliveries(long webhookId, int limit) {
         return pool.preparedQuery("""
                 select id, action, payload, state, attempts, created_at, request_headers, response_status,
                        response_reason, response_headers, response_body, error
                 from webhook_delivery where webhook_id = $1 order by created_at desc, id limit $2""")
                 .execute(Tuple.of(webhookId, limit))
                 .map(rows -> {
-                    List<Delivery> log = new ArrayList<>();
+                    List<WebhookDelivery> log = new ArrayList<>();
                     for (Row row : rows) {
-                        log.add(new Delivery(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3),
+                        log.add(new WebhookDelivery(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3),
                                 row.getInteger(4), row.getOffsetDateTime(5).toInstant(), strings(row, 6),
                                 row.getInteger(7), row.getString(8), strings(row, 9), row.getString(10),
                                 row.getString(11)));

@@ -83,7 +83,8 @@ public class ManifestInspector {
 
     private Uni<ManifestFacts.Base> base(Manifest manifest) {
         String name = manifest.annotations().get(BASE_NAME);
-        if (name == null) {
+        // buildah writes the annotation empty for FROM scratch
+        if (name == null || name.isBlank()) {
             return Uni.createFrom().nullItem();
         }
         String digest = manifest.annotations().get(BASE_DIGEST);

@@ -3,9 +3,12 @@ package dev.drydock.registry.service;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ChangeableAttributes;
 import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.ManifestMetadata;
 import dev.drydock.registry.domain.MetadataOrder;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.RepositoryMetadata;
+import dev.drydock.registry.domain.TagMetadata;
 import dev.drydock.registry.persistence.Metadata;
 import dev.drydock.registry.persistence.Repositories;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +40,7 @@ public class MetadataService {
         this.repositories = repositories;
     }
 
-    public Uni<Metadata.RepositoryRow> repository(Registry registry, RepositoryName name) {
+    public Uni<RepositoryMetadata> repository(Registry registry, RepositoryName name) {
         return metadata.repository(registry.id(), name.value()).onItem().ifNull().failWith(() ->
                 new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known", name.value()));
     }
@@ -46,42 +49,42 @@ public class MetadataService {
         return repositories.listWithContent(registry.id(), last, n);
     }
 
-    public Uni<Metadata.RepositoryRow> updateRepository(Registry registry, RepositoryName name, AttributeChange change) {
+    public Uni<RepositoryMetadata> updateRepository(Registry registry, RepositoryName name, AttributeChange change) {
         return repository(registry, name).chain(repo -> metadata.updateRepository(repo.id(),
                         change.applyTo(repo.attributes()))
                 .invoke(a -> LOG.infof("repository %s/%s attributes now %s", registry.name(), name, a))
                 .chain(() -> repository(registry, name)));
     }
 
-    public Uni<List<Metadata.TagRow>> tags(Registry registry, RepositoryName name, MetadataOrder order, String last,
+    public Uni<List<TagMetadata>> tags(Registry registry, RepositoryName name, MetadataOrder order, String last,
             int n, String digest) {
         return repository(registry, name).chain(repo -> metadata.tags(repo.id(), order, last, n, digest));
     }
 
-    public Uni<Metadata.TagRow> tag(Registry registry, RepositoryName name, String tag) {
+    public Uni<TagMetadata> tag(Registry registry, RepositoryName name, String tag) {
         return repository(registry, name).chain(repo -> metadata.tag(repo.id(), tag)).onItem().ifNull().failWith(
                 () -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " is not in " + name, tag));
     }
 
-    public Uni<Metadata.TagRow> updateTag(Registry registry, RepositoryName name, String tag, AttributeChange change) {
+    public Uni<TagMetadata> updateTag(Registry registry, RepositoryName name, String tag, AttributeChange change) {
         return repository(registry, name).chain(repo -> tag(registry, name, tag)
                 .chain(current -> metadata.updateTag(repo.id(), tag, change.applyTo(current.attributes())))
                 .invoke(() -> LOG.infof("tag %s/%s:%s attributes changed", registry.name(), name, tag))
                 .chain(() -> metadata.tag(repo.id(), tag)));
     }
 
-    public Uni<List<Metadata.ManifestRow>> manifests(Registry registry, RepositoryName name, MetadataOrder order,
+    public Uni<List<ManifestMetadata>> manifests(Registry registry, RepositoryName name, MetadataOrder order,
             String last, int n) {
         return repository(registry, name).chain(repo -> metadata.manifests(repo.id(), order, last, n));
     }
 
-    public Uni<Metadata.ManifestRow> manifest(Registry registry, RepositoryName name, String digest) {
+    public Uni<ManifestMetadata> manifest(Registry registry, RepositoryName name, String digest) {
         return repository(registry, name).chain(repo -> metadata.manifest(repo.id(), digest)).onItem().ifNull()
                 .failWith(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN,
                         "manifest " + digest + " is not in " + name, digest));
     }
 
-    public Uni<Metadata.ManifestRow> updateManifest(Registry registry, RepositoryName name, String digest,
+    public Uni<ManifestMetadata> updateManifest(Registry registry, RepositoryName name, String digest,
             AttributeChange change) {
         return repository(registry, name).chain(repo -> manifest(registry, name, digest)
                 .chain(current -> metadata.updateManifest(repo.id(), digest, change.applyTo(current.attributes())))

@@ -5,6 +5,7 @@ import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryName;
 import dev.drydock.registry.domain.Webhook;
+import dev.drydock.registry.domain.WebhookDelivery;
 import dev.drydock.registry.domain.WebhookScope;
 import dev.drydock.registry.persistence.Registries;
 import dev.drydock.registry.persistence.Webhooks;
@@ -104,7 +105,7 @@ public class WebhookService {
         return get(registryName, name).chain(w -> pool.withTransaction(tx -> events.ping(tx, w, origin)));
     }
 
-    public Uni<List<Webhooks.Delivery>> events(String registryName, String name, int limit) {
+    public Uni<List<WebhookDelivery>> events(String registryName, String name, int limit) {
         return get(registryName, name).chain(w -> webhooks.deliveries(w.id(), limit));
     }
 

@@ -5,7 +5,7 @@ import dev.drydock.registry.domain.AcrTime;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Webhook;
-import dev.drydock.registry.persistence.Webhooks;
+import dev.drydock.registry.domain.WebhookDelivery;
 import dev.drydock.registry.service.WebhookService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -129,7 +129,7 @@ public class WebhooksResource {
                 .map(log -> Map.of("value", log.stream().map(d -> event(w, d)).toList())));
     }
 
-    private static Map<String, Object> event(Webhook w, Webhooks.Delivery d) {
+    private static Map<String, Object> event(Webhook w, WebhookDelivery d) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("content", d.payload());
         request.put("headers", d.requestHeaders());

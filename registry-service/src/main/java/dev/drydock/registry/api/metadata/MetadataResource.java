@@ -7,14 +7,16 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.AcrTime;
 import dev.drydock.registry.domain.ChangeableAttributes;
 import dev.drydock.registry.domain.ErrorCode;
+import dev.drydock.registry.domain.ManifestMetadata;
 import dev.drydock.registry.domain.MetadataOrder;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryException;
-import dev.drydock.registry.persistence.Metadata;
+import dev.drydock.registry.domain.RepositoryMetadata;
+import dev.drydock.registry.domain.TagMetadata;
 import dev.drydock.registry.service.ManifestService;
-import dev.drydock.registry.service.MetadataService;
 import dev.drydock.registry.service.MetadataService.AttributeChange;
+import dev.drydock.registry.service.MetadataService;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -136,7 +138,7 @@ public class MetadataResource {
         int size = pageSize(n);
         MetadataOrder order = order(orderby);
         return registry(request).chain(registry -> metadata.tags(registry, repo, order, last, size + 1, digest)
-                .map(rows -> paged(rows, size, Metadata.TagRow::name, "/acr/v1/" + name + "/_tags", order,
+                .map(rows -> paged(rows, size, TagMetadata::name, "/acr/v1/" + name + "/_tags", order,
                         page -> envelope(registry, repo, "tags",
                                 page.stream().map(MetadataResource::tagJson).toList()))));
     }
@@ -170,7 +172,7 @@ public class MetadataResource {
         int size = pageSize(n);
         MetadataOrder order = order(orderby);
         return registry(request).chain(registry -> metadata.manifests(registry, repo, order, last, size + 1)
-                .map(rows -> paged(rows, size, Metadata.ManifestRow::digest, "/acr/v1/" + name + "/_manifests",
+                .map(rows -> paged(rows, size, ManifestMetadata::digest, "/acr/v1/" + name + "/_manifests",
                         order, page -> envelope(registry, repo, "manifests",
                                 page.stream().map(MetadataResource::manifestJson).toList()))));
     }
@@ -261,7 +263,7 @@ public class MetadataResource {
         return body;
     }
 
-    private static Map<String, Object> repositoryJson(Registry registry, Metadata.RepositoryRow row) {
+    private static Map<String, Object> repositoryJson(Registry registry, RepositoryMetadata row) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("registry", registry.loginServer());
         body.put("imageName", row.name());
@@ -273,12 +275,12 @@ public class MetadataResource {
         return body;
     }
 
-    private static TagJson tagJson(Metadata.TagRow row) {
+    private static TagJson tagJson(TagMetadata row) {
         return new TagJson(row.name(), row.digest(), AcrTime.format(row.createdTime()),
                 AcrTime.format(row.lastUpdateTime()), false, row.attributes());
     }
 
-    private static ManifestJson manifestJson(Metadata.ManifestRow row) {
+    private static ManifestJson manifestJson(ManifestMetadata row) {
         return new ManifestJson(row.digest(), row.imageSize(), AcrTime.format(row.createdTime()),
                 AcrTime.format(row.lastUpdateTime()), row.architecture(), row.os(), row.mediaType(),
                 row.configMediaType(), row.tags().isEmpty() ? null : row.tags(),
