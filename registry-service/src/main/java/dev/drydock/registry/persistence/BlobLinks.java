@@ -65,11 +65,9 @@ public class BlobLinks {
     }
 
     /** Removes the repository's link; false when there was none. */
-    public Uni<Boolean> unlink(long registryId, String repository, String digest) {
-        return pool.preparedQuery("""
-                delete from repository_blob rb using repository r
-                where rb.repository_id = r.id and r.registry_id = $1 and r.name = $2 and rb.digest = $3""")
-                .execute(Tuple.of(registryId, repository, digest))
+    public Uni<Boolean> unlink(SqlClient tx, long repositoryId, String digest) {
+        return tx.preparedQuery("delete from repository_blob where repository_id = $1 and digest = $2")
+                .execute(Tuple.of(repositoryId, digest))
                 .map(result -> result.rowCount() > 0);
     }
 }

@@ -5,8 +5,10 @@ import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.persistence.BlobLinks;
+import dev.drydock.registry.persistence.Repositories;
 import dev.drydock.registry.storage.BlobStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
@@ -15,10 +17,14 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class BlobService {
 
+    private final Pool pool;
+    private final Repositories repositories;
     private final BlobLinks links;
     private final BlobStore store;
 
-    BlobService(BlobLinks links, BlobStore store) {
+    BlobService(Pool pool, Repositories repositories, BlobLinks links, BlobStore store) {
+        this.pool = pool;
+        this.repositories = repositories;
         this.links = links;
         this.store = store;
     }
@@ -34,13 +40,25 @@ public class BlobService {
         return store.blobFile(digest);
     }
 
-    /** Removes the repository's link to the blob; the bytes stay for other repositories. */
+    /**
+     * Removes the repository's link to the blob; the bytes stay for other repositories (garbage collection takes
+     * them once nothing links them). A repository locked against deletion keeps its links.
+     */
     public Uni<Void> unlink(long registryId, RepositoryName name, Digest digest) {
-        return links.unlink(registryId, name.value(), digest.toString()).invoke(removed -> {
-            if (!removed) {
-                throw unknown(name, digest);
-            }
-        }).replaceWithVoid();
+        return pool.withTransaction(tx -> repositories.lockForChange(tx, registryId, name.value())
+                .chain(repository -> {
+                    if (repository == null) {
+                        throw unknown(name, digest);
+                    }
+                    if (!repository.attributes().allowsDelete()) {
+                        throw ManifestService.locked("repository " + name + " is locked against deletion");
+                    }
+                    return links.unlink(tx, repository.id(), digest.toString());
+                })).invoke(removed -> {
+                    if (!removed) {
+                        throw unknown(name, digest);
+                    }
+                }).replaceWithVoid();
     }
 
     private static RegistryException unknown(RepositoryName name, Digest digest) {

@@ -152,9 +152,11 @@ class MetadataResourceTest {
         given().get("/v2/_catalog?n=100000").then().body("repositories", not(hasItem(repo)));
         given().get("/acr/v1/_catalog?n=100000").then().body("repositories", not(hasItem(repo)));
 
-        // a repository locked for writes takes no push
+        // a repository locked for writes takes no push, and its blobs stay linked
         patch("/acr/v1/" + repo, "{\"writeEnabled\":false}", 200);
         Oci.assertError(Oci.putManifest(repo, "v9", OCI_MANIFEST, other), 405, "DENIED");
+        String layer = given().get("/v2/" + repo + "/manifests/v1").jsonPath().getString("layers[0].digest");
+        Oci.assertError(given().delete("/v2/" + repo + "/blobs/" + layer), 405, "DENIED");
         patch("/acr/v1/" + repo, "{\"writeEnabled\":true,\"listEnabled\":true}", 200);
         Oci.putManifest(repo, "v9", OCI_MANIFEST, other).then().statusCode(201);
 
