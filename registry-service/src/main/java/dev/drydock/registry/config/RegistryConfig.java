@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 @ConfigMapping(prefix = "drydock.registry")
 public interface RegistryConfig {
@@ -36,7 +37,7 @@ public interface RegistryConfig {
      * service is reached by besides login servers.
      */
     @WithDefault("localhost,127.0.0.1")
-    java.util.List<String> defaultHosts();
+    List<String> defaultHosts();
 
     /** Storage each SKU includes, enforced as a quota on blob uploads. */
     IncludedStorage includedStorage();

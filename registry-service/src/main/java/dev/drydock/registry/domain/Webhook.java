@@ -1,6 +1,7 @@
 package dev.drydock.registry.domain;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,7 @@ public record Webhook(long id, long registryId, String name, String uri, Set<Str
     /** ACR's actions; quarantine and chart actions are accepted for compatibility and never fire here. */
     public static final List<String> ACTIONS = List.of("push", "delete", "quarantine", "chart_push", "chart_delete");
 
-    public boolean hears(String action, String repository, java.util.Collection<String> tags) {
+    public boolean hears(String action, String repository, Collection<String> tags) {
         return enabled && actions.contains(action) && WebhookScope.parse(scope).matches(repository, tags);
     }
 }

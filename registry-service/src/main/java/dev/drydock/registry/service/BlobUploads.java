@@ -15,7 +15,6 @@ import dev.drydock.registry.persistence.UploadSessions;
 import dev.drydock.registry.storage.BlobStore;
 import dev.drydock.registry.storage.StreamToFile;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -26,12 +25,14 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -150,7 +151,7 @@ public class BlobUploads {
         RunningHash running = hashes.remove(session.id());
         Uni<Digest> actual = running != null && running.size() == size && expected.algorithm() == DigestAlgorithm.SHA256
                 ? Uni.createFrom().item(Digest.of(DigestAlgorithm.SHA256, running.digest()))
-                : blocking(() -> rehash(session.id(), size, expected.algorithm()));
+                : Blocking.run(() -> rehash(session.id(), size, expected.algorithm()));
         return actual.chain(digest -> {
             if (!digest.equals(expected)) {
                 return end(session.id()).chain(() -> Uni.createFrom().failure(mismatch(digest, expected)));
@@ -172,7 +173,7 @@ public class BlobUploads {
     public Uni<Integer> purgeAbandoned(java.time.Duration maxAge) {
         return sessions.deleteUntouchedFor(maxAge).call(ids -> {
             ids.forEach(hashes::remove);
-            return blocking(() -> {
+            return Blocking.run(() -> {
                 ids.forEach(store::discard);
                 return ids;
             });
@@ -205,13 +206,13 @@ public class BlobUploads {
      * committed like any upload, only when its digest and size are the ones the manifest names.
      */
     public Uni<Void> importBlob(Registry registry, RepositoryName name, Digest expected, long size,
-            java.util.concurrent.Callable<InputStream> source) {
+            Callable<InputStream> source) {
         UUID id = UUID.randomUUID();
-        return blocking(() -> {
+        return Blocking.run(() -> {
             MessageDigest digest = expected.algorithm().newMessageDigest();
             long written = 0;
             try (InputStream in = source.call();
-                 java.io.OutputStream out = Files.newOutputStream(store.uploadFile(id))) {
+                 OutputStream out = Files.newOutputStream(store.uploadFile(id))) {
                 byte[] buffer = new byte[256 * 1024];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -280,7 +281,7 @@ public class BlobUploads {
             Function<SqlConnection, Uni<Void>> record) {
         return quota.check(registry, digest.toString(), size)
                 .chain(() -> pool.withTransaction(tx -> BlobLocks.shared(tx, digest.toString())
-                        .chain(() -> blocking(() -> {
+                        .chain(() -> Blocking.run(() -> {
                             store.commit(id, digest);
                             return digest;
                         }))
@@ -288,13 +289,9 @@ public class BlobUploads {
     }
 
     private Uni<Void> discard(UUID id) {
-        return blocking(() -> {
+        return Blocking.run(() -> {
             store.discard(id);
             return id;
         }).replaceWithVoid();
-    }
-
-    private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

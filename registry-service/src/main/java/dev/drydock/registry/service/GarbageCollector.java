@@ -12,17 +12,16 @@ import dev.drydock.registry.persistence.Registries;
 import dev.drydock.registry.storage.BlobStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * Online garbage collection, while pushes go on: untagged manifests whose retention ran out, links no manifest
@@ -136,7 +135,7 @@ public class GarbageCollector {
         return pool.withTransaction(tx -> BlobLocks.exclusive(tx, digest)
                 .chain(() -> garbage.deleteBlobRow(tx, digest))
                 .call(size -> size == null ? Uni.createFrom().voidItem()
-                        : blocking(() -> {
+                        : Blocking.run(() -> {
                             store.delete(Digest.parse(digest));
                             return digest;
                         }).replaceWithVoid()));
@@ -145,7 +144,7 @@ public class GarbageCollector {
     /** Files no row knows, older than the grace: blobs whose row went (a crash after commit) and dead uploads. */
     private Uni<Integer> orphanFiles(Duration grace) {
         Instant cutoff = Instant.now().minus(grace);
-        return blocking(() -> store.blobsOlderThan(cutoff)).chain(files -> {
+        return Blocking.run(() -> store.blobsOlderThan(cutoff)).chain(files -> {
             Uni<Integer> chain = Uni.createFrom().item(0);
             for (List<Digest> batch : batches(files)) {
                 List<String> digests = batch.stream().map(Digest::toString).toList();
@@ -160,9 +159,9 @@ public class GarbageCollector {
                 }));
             }
             return chain;
-        }).chain(blobs -> blocking(() -> store.uploadsOlderThan(cutoff)).chain(uploads -> uploads.isEmpty()
+        }).chain(blobs -> Blocking.run(() -> store.uploadsOlderThan(cutoff)).chain(uploads -> uploads.isEmpty()
                 ? Uni.createFrom().item(blobs)
-                : garbage.activeUploads(uploads).chain(active -> blocking(() -> {
+                : garbage.activeUploads(uploads).chain(active -> Blocking.run(() -> {
                     int removed = 0;
                     for (UUID id : uploads) {
                         if (!active.contains(id)) {
@@ -177,21 +176,17 @@ public class GarbageCollector {
     private Uni<Boolean> deleteOrphanFile(Digest digest) {
         return pool.withTransaction(tx -> BlobLocks.exclusive(tx, digest.toString())
                 .chain(() -> garbage.known(tx, List.of(digest.toString())))
-                .chain(known -> known.isEmpty() ? blocking(() -> {
+                .chain(known -> known.isEmpty() ? Blocking.run(() -> {
                     store.delete(digest);
                     return true;
                 }) : Uni.createFrom().item(false)));
     }
 
     private List<List<Digest>> batches(List<Digest> all) {
-        List<List<Digest>> batches = new java.util.ArrayList<>();
+        List<List<Digest>> batches = new ArrayList<>();
         for (int i = 0; i < all.size(); i += config.batchSize()) {
             batches.add(all.subList(i, Math.min(all.size(), i + config.batchSize())));
         }
         return batches;
-    }
-
-    private static <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -13,11 +13,11 @@ import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Manifests;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +112,7 @@ public class ImportService {
             throw Refusal.invalid(e.getMessage());
         }
         String reference = sourceRef;
-        return registries.get(registryName).chain(registry -> blocking(() -> fetch(client, sourceRepo, reference))
+        return registries.get(registryName).chain(registry -> Blocking.run(() -> fetch(client, sourceRepo, reference))
                 .chain(fetched -> checkTags(registry, targets, fetched.get(0).raw().digest().toString(), request.force())
                         .chain(() -> copy(registry, client, sourceRepo, fetched, targets))
                         .invoke(result -> LOG.infof("imported %s/%s@%s into %s as %s (%d manifests, %d blobs, %d bytes)",
@@ -189,7 +189,7 @@ public class ImportService {
                         if (size != null) {
                             return Uni.createFrom().voidItem();
                         }
-                        Callable<java.io.InputStream> source = () -> client.blob(sourceRepo, blob.digest());
+                        Callable<InputStream> source = () -> client.blob(sourceRepo, blob.digest());
                         return uploads.importBlob(registry, first, blob.digest(), blob.size(), source)
                                 .invoke(() -> {
                                     copied[0]++;
@@ -221,9 +221,5 @@ public class ImportService {
                 (int) copied[0], copied[1], targets.stream()
                         .map(t -> t.repository() + (t.tag() == null ? "@" + root.raw().digest() : ":" + t.tag()))
                         .toList()));
-    }
-
-    private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

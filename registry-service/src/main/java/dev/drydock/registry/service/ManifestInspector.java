@@ -12,7 +12,6 @@ import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.persistence.Registries;
 import dev.drydock.registry.storage.BlobStore;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -68,7 +67,7 @@ public class ManifestInspector {
 
     /** The config blob's JSON; null when it is not stored (the push then fails its completeness check). */
     private Uni<JsonNode> readConfig(Digest digest) {
-        return Uni.createFrom().item(() -> {
+        return Blocking.run(() -> {
             Path file = store.blobFile(digest);
             try {
                 return json.readTree(Files.readAllBytes(file));
@@ -78,7 +77,7 @@ public class ManifestInspector {
                 LOG.debugf("config %s is not readable JSON: %s", digest, e.getMessage());
                 return null;
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        });
     }
 
     private Uni<ManifestFacts.Base> base(Manifest manifest) {

@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,7 +126,7 @@ public class ManifestService {
                 : new ImagePushed.BaseImage(facts.base().name(), facts.base().digest());
         List<ImagePushed.Platform> platforms = platforms(manifest, facts);
         Instant now = Instant.now();
-        List<String> eventTags = tags.isEmpty() ? java.util.Collections.singletonList(null) : tags;
+        List<String> eventTags = tags.isEmpty() ? Collections.singletonList(null) : tags;
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String tag : eventTags) {
             ImagePushed event = new ImagePushed(registry.name(), name.value(), tag, digest, manifest.mediaType(),

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
@@ -113,7 +114,7 @@ public class WebhookDispatcher {
     private static Map<String, String> masked(Map<String, String> headers) {
         Map<String, String> masked = new LinkedHashMap<>();
         headers.forEach((k, v) -> masked.put(k, List.of("authorization", "proxy-authorization")
-                .contains(k.toLowerCase(java.util.Locale.ROOT)) ? "******" : v));
+                .contains(k.toLowerCase(Locale.ROOT)) ? "******" : v));
         return masked;
     }
 

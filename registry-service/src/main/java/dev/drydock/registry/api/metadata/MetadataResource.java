@@ -1,6 +1,7 @@
 package dev.drydock.registry.api.metadata;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.api.distribution.Params;
 import dev.drydock.registry.config.RegistryConfig;
@@ -125,7 +126,7 @@ public class MetadataResource {
             @PathParam("tag") String tag) {
         RepositoryName repo = Params.name(name);
         return registry(request).chain(registry -> metadata.repository(registry, repo)
-                .chain(() -> manifests.delete(registry, repo, dev.drydock.oci.Reference.tag(tag), origin(request))))
+                .chain(() -> manifests.delete(registry, repo, Reference.tag(tag), origin(request))))
                 .map(v -> Response.accepted().build());
     }
 
