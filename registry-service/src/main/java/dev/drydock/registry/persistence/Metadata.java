@@ -89,10 +89,7 @@ public class Metadata {
     }
 
     public Uni<Boolean> updateTag(long repositoryId, String name, ChangeableAttributes a) {
-        return pool.preparedQuery("""
-                update tag set delete_enabled = $2, write_enabled = $3, list_enabled = $4, read_enabled = $5,
-                       updated_at = now() where repository_id = $1 and name = $6""")
-                .execute(attributeTuple(repositoryId, a).addString(name)).map(r -> r.rowCount() == 1);
+        return updateAttributes("tag", "name", repositoryId, name, a);
     }
 
     public Uni<List<ManifestMetadata>> manifests(long repositoryId, MetadataOrder order, String last, int limit) {
@@ -112,10 +109,16 @@ public class Metadata {
     }
 
     public Uni<Boolean> updateManifest(long repositoryId, String digest, ChangeableAttributes a) {
-        return pool.preparedQuery("""
-                update manifest set delete_enabled = $2, write_enabled = $3, list_enabled = $4, read_enabled = $5,
-                       updated_at = now() where repository_id = $1 and digest = $6""")
-                .execute(attributeTuple(repositoryId, a).addString(digest)).map(r -> r.rowCount() == 1);
+        return updateAttributes("manifest", "digest", repositoryId, digest, a);
+    }
+
+    /** Sets the locks of the tag or manifest {@code key = value} of the repository, and its lastUpdateTime. */
+    private Uni<Boolean> updateAttributes(String table, String key, long repositoryId, String value,
+            ChangeableAttributes a) {
+        return pool.preparedQuery("update " + table + " set delete_enabled = $2, write_enabled = $3,"
+                        + " list_enabled = $4, read_enabled = $5, updated_at = now()"
+                        + " where repository_id = $1 and " + key + " = $6")
+                .execute(attributeTuple(repositoryId, a).addString(value)).map(r -> r.rowCount() == 1);
     }
 
     /**
