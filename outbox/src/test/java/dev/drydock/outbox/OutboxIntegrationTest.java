@@ -160,6 +160,25 @@ class OutboxIntegrationTest {
         assertTrue(e.getMessage().contains("transaction"), e.getMessage());
     }
 
+    @Test
+    void theSqlClientVariantJoinsTheCallersTransactionAndRefusesToRunWithoutOne() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.withConnection(
+                c -> writer.append(c, Probe.TYPE, new Probe("no-transaction"), null)).await().atMost(PATIENCE));
+        assertTrue(e.getMessage().contains("transaction"), e.getMessage());
+
+        assertThrows(IllegalStateException.class, () -> pool.withTransaction(tx -> writer.append(tx, Probe.TYPE,
+                        new Probe("rolled-back-sql"), "subject").chain(id -> Uni.createFrom()
+                        .failure(new IllegalStateException("the change failed")))).await().atMost(PATIENCE));
+        assertEquals(0L, count("select count(*) from outbox_event where payload like $1", "%rolled-back-sql%"));
+
+        try (KafkaConsumer<String, byte[]> consumer = consumerAtEnd(Probe.TOPIC)) {
+            UUID id = pool.withTransaction(tx -> writer.append(tx, Probe.TYPE, new Probe("sql-client"), "subject"))
+                    .await().atMost(PATIENCE);
+            ConsumerRecord<String, byte[]> record = awaitRecord(consumer, id);
+            assertEquals("subject", header(record, CloudEventHeaders.SUBJECT));
+        }
+    }
+
     private double failures() {
         return metrics.counter("drydock.outbox.publish.failures").count();
     }

@@ -15,12 +15,14 @@ import java.util.List;
 public class Repositories {
 
     /**
-     * Inserts the repository ($1 registry id, $2 name) unless it exists, returning its id either way. The do-update
-     * is a no-op that makes RETURNING answer for an existing row too. Other statements use it as a CTE named repo.
+     * Inserts the repository ($1 registry id, $2 name) unless it exists, returning its id either way. The update of
+     * an existing row makes RETURNING answer for it too, and marks it used: garbage collection removes only
+     * repositories untouched for its grace, and re-checks that on this row after waiting for its lock.
+     * Other statements use it as a CTE named repo.
      */
     static final String UPSERT = """
             insert into repository (registry_id, name) values ($1, $2)
-            on conflict (registry_id, name) do update set name = excluded.name returning id""";
+            on conflict (registry_id, name) do update set updated_at = now() returning id""";
 
     private final Pool pool;
 

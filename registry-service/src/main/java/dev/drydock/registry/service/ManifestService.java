@@ -10,7 +10,6 @@ import dev.drydock.oci.DigestAlgorithm;
 import dev.drydock.oci.Manifest;
 import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
-import dev.drydock.registry.domain.ChangeableAttributes;
 import dev.drydock.registry.domain.DeletionTarget;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.ManifestFacts;

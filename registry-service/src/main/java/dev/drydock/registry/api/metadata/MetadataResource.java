@@ -125,6 +125,9 @@ public class MetadataResource {
     public Uni<Response> untag(@Context HttpServerRequest request, @PathParam("name") String name,
             @PathParam("tag") String tag) {
         RepositoryName repo = Params.name(name);
+        if (!Reference.isValidTag(tag)) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " is not in " + name, tag);
+        }
         return registry(request).chain(registry -> metadata.repository(registry, repo)
                 .chain(() -> manifests.delete(registry, repo, Reference.tag(tag), origin(request))))
                 .map(v -> Response.accepted().build());
