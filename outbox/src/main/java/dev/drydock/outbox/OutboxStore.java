@@ -39,13 +39,15 @@ public class OutboxStore {
     }
 
     Uni<Void> insert(SqlClient tx, OutboxEvent event) {
+        // the insert and the notification in one round trip
         return tx.preparedQuery("""
-                insert into outbox_event (event_id, type, topic, event_key, source, subject, payload, created_at)
-                values ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                with inserted as (
+                    insert into outbox_event (event_id, type, topic, event_key, source, subject, payload, created_at)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8) returning 1)
+                select pg_notify('""" + CHANNEL + "', '') from inserted")
                 .execute(Tuple.tuple().addUUID(event.eventId()).addString(event.type()).addString(event.topic())
                         .addString(event.key()).addString(event.source()).addString(event.subject())
                         .addString(event.payload()).addOffsetDateTime(event.createdAt().atOffset(ZoneOffset.UTC)))
-                .chain(() -> tx.query("select count(*) from pg_notify('" + CHANNEL + "', '')").execute())
                 .replaceWithVoid();
     }
 

@@ -60,6 +60,13 @@ public class Repositories {
                         : new Locked(rows.iterator().next().getLong(0), Attributes.read(rows.iterator().next(), 1)));
     }
 
+    /** The repository created when missing, locked for a push like {@link #lockForChange}, in one statement. */
+    public Uni<Locked> ensureLocked(SqlClient tx, long registryId, String name) {
+        return tx.preparedQuery(UPSERT + ", " + Attributes.COLUMNS)
+                .execute(Tuple.of(registryId, name))
+                .map(rows -> new Locked(rows.iterator().next().getLong(0), Attributes.read(rows.iterator().next(), 1)));
+    }
+
     /** Names of repositories that hold at least one manifest, after {@code last}, in byte order. */
     public Uni<List<String>> listWithContent(long registryId, String last, int limit) {
         return pool.preparedQuery("""

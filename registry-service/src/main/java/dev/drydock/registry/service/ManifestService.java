@@ -88,8 +88,7 @@ public class ManifestService {
         }
         String annotations = annotationsJson(manifest.annotations());
         return inspector.facts(manifest, content.length).chain(facts -> pool.withTransaction(tx ->
-                repositories.ensure(tx, registry.id(), name.value())
-                        .chain(() -> repositories.lockForChange(tx, registry.id(), name.value()))
+                repositories.ensureLocked(tx, registry.id(), name.value())
                         .chain(repository -> {
                             if (!repository.attributes().writeEnabled()) {
                                 throw locked("repository " + name + " is locked for writes");
