@@ -93,5 +93,9 @@ public interface RegistryConfig {
         /** How often the dispatcher looks for due retries when no new delivery woke it. */
         @WithDefault("1s")
         Duration poll();
+
+        /** Finished deliveries (delivered or failed) stay in the event log this long; GC removes older ones. */
+        @WithDefault("30d")
+        Duration logRetention();
     }
 }

@@ -113,6 +113,13 @@ public class Garbage {
                 .execute(Tuple.of(grace.toMillis() / 1000.0)).map(result -> result.rowCount());
     }
 
+    /** Finished webhook deliveries older than {@code age}: the event log keeps a bounded history. */
+    public Uni<Integer> deleteOldDeliveries(Duration age) {
+        return pool.preparedQuery("""
+                delete from webhook_delivery where state <> 'pending' and created_at < now() - make_interval(secs => $1)""")
+                .execute(Tuple.of((double) age.toSeconds())).map(result -> result.rowCount());
+    }
+
     /** A manifest whose retention ran out: where it is, to delete it through the normal path. */
     public record Expired(long registryId, String repository, String digest) {
     }

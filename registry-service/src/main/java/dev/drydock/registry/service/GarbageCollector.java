@@ -47,6 +47,7 @@ public class GarbageCollector {
     private final ManifestService manifests;
     private final RegistryResolver resolver;
     private final RegistryConfig.Gc config;
+    private final Duration deliveryLog;
     private final AtomicBoolean running = new AtomicBoolean();
 
     GarbageCollector(Pool pool, Garbage garbage, BlobStore store, Registries registries, ManifestService manifests,
@@ -58,6 +59,7 @@ public class GarbageCollector {
         this.manifests = manifests;
         this.resolver = resolver;
         this.config = config.gc();
+        this.deliveryLog = config.webhooks().logRetention();
     }
 
     @Scheduled(every = "${drydock.registry.gc.interval:10m}", delayed = "1m",
@@ -78,7 +80,8 @@ public class GarbageCollector {
         }
         long started = System.nanoTime();
         return expireRetained().chain(expired -> unlinkAll(grace, 0).chain(links -> deleteBlobs(grace, 0, 0, 0)
-                        .chain(blobs -> orphanFiles(grace).chain(orphans -> garbage.deleteEmptyRepositories(grace)
+                        .chain(blobs -> orphanFiles(grace).call(() -> garbage.deleteOldDeliveries(deliveryLog))
+                                .chain(orphans -> garbage.deleteEmptyRepositories(grace)
                                 .map(repos -> new Collected(expired, links, (int) blobs[0], blobs[1], orphans,
                                         repos))))))
                 .invoke(c -> {

@@ -136,6 +136,26 @@ class GarbageCollectorTest {
         given().delete("/api/v1/registries/" + registry).then().statusCode(204);
     }
 
+    @Test
+    void finishedWebhookDeliveriesLeaveTheLogAfterItsRetention() {
+        long webhook = pool.query("""
+                insert into webhook (registry_id, name, uri, actions)
+                select id, 'gclog' || floor(random() * 1e9)::text, 'http://127.0.0.1:9/', '{push}' from registry
+                where name = 'default' returning id""").execute().await().indefinitely().iterator().next().getLong(0);
+        pool.query(("""
+                insert into webhook_delivery (id, webhook_id, action, payload, state, created_at, next_attempt_at) values
+                (gen_random_uuid(), %1$d, 'push', '{}', 'delivered', now() - interval '40 days', now() + interval '1 day'),
+                (gen_random_uuid(), %1$d, 'push', '{}', 'failed', now() - interval '40 days', now() + interval '1 day'),
+                (gen_random_uuid(), %1$d, 'push', '{}', 'delivered', now() - interval '1 day', now() + interval '1 day'),
+                (gen_random_uuid(), %1$d, 'push', '{}', 'pending', now() - interval '40 days', now() + interval '1 day')""")
+                .formatted(webhook)).execute().await().indefinitely();
+        collect("PT1H");
+        assertEquals(2, count("select count(*) from webhook_delivery where webhook_id = " + webhook));
+        assertEquals(1, count("select count(*) from webhook_delivery where webhook_id = " + webhook
+                + " and state = 'pending'"));
+        pool.query("delete from webhook where id = " + webhook).execute().await().indefinitely();
+    }
+
     private static String pushDocker(String host, String repo, String tag) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":\"" + UUID.randomUUID() + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
