@@ -44,6 +44,8 @@ public interface RegistryConfig {
 
     Gc gc();
 
+    Auth auth();
+
     Webhooks webhooks();
 
     interface IncludedStorage {
@@ -76,6 +78,38 @@ public interface RegistryConfig {
         /** Links or blobs removed per transaction. */
         @WithDefault("500")
         int batchSize();
+    }
+
+    /** Identity and access (ARCHITECTURE §5). */
+    interface Auth {
+        /**
+         * Whether /v2 and /acr/v1 demand credentials. Off until the identity issue is complete (credential
+         * management, the management API's protection, the stack's login instructions); then on by default.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The bootstrap administrator: every registry, every action, and the management API. */
+        @WithDefault("drydock-admin")
+        String managementUser();
+
+        /** Its password; without one nobody can manage Drydock (the local stack generates one). */
+        java.util.Optional<String> managementPassword();
+
+        /** Service identities (task-service, instance-service): name to secret. */
+        java.util.Map<String, String> services();
+
+        /** How long an access token lives (ACR: 75 min; Distribution's default: 60 s). */
+        @WithDefault("15m")
+        Duration accessTokenLifetime();
+
+        /** How long a refresh token lives (ACR: 3 h). */
+        @WithDefault("3h")
+        Duration refreshTokenLifetime();
+
+        /** How long a successful password check is remembered, so busy clients do not pay the slow hash each time. */
+        @WithDefault("60s")
+        Duration credentialCache();
     }
 
     interface Webhooks {

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs a real client binary and returns its output; a non-zero exit fails the test with everything it printed. */
-final class Command {
+public final class Command {
 
     private Command() {
     }
@@ -21,7 +21,7 @@ final class Command {
      * Skips the test when the binary is missing, unless DRYDOCK_REQUIRE_CLIENTS is set (as .ci/run does), where a
      * missing client is a failure: CI must never pass by skipping them.
      */
-    static void require(String binary) {
+    public static void require(String binary) {
         boolean present = List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin").stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
         if (!present && System.getenv("DRYDOCK_REQUIRE_CLIENTS") != null) {
@@ -30,11 +30,11 @@ final class Command {
         assumeTrue(present, binary + " is not installed; skipping its client test");
     }
 
-    static String run(Path workDir, String... command) {
+    public static String run(Path workDir, String... command) {
         return run(workDir, List.of(command));
     }
 
-    static String run(Path workDir, List<String> command) {
+    public static String run(Path workDir, List<String> command) {
         try {
             Path output = Files.createTempFile(workDir, "cmd", ".out");
             Process process = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile())

@@ -17,13 +17,13 @@ import java.util.List;
  * Writes OCI image layouts (the format skopeo copies from and to) with real tar layers, so that client tests start
  * from images made here and need no network.
  */
-final class OciLayout {
+public final class OciLayout {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
 
-    OciLayout(Path dir) {
+    public OciLayout(Path dir) {
         this.dir = dir;
         try {
             Files.createDirectories(dir.resolve("blobs/sha256"));
@@ -34,7 +34,7 @@ final class OciLayout {
     }
 
     /** A descriptor as written into manifests and the layout's index. */
-    record Blob(String mediaType, Digest digest, long size) {
+    public record Blob(String mediaType, Digest digest, long size) {
         ObjectNode descriptor() {
             ObjectNode d = JSON.createObjectNode();
             d.put("mediaType", mediaType);
@@ -55,7 +55,7 @@ final class OciLayout {
     }
 
     /** An image for one platform with one uncompressed tar layer per file content given. */
-    Blob image(Path scratch, String architecture, List<String> files) {
+    public Blob image(Path scratch, String architecture, List<String> files) {
         List<Blob> layers = new ArrayList<>();
         ArrayNode diffIds = JSON.createArrayNode();
         for (int i = 0; i < files.size(); i++) {
@@ -98,7 +98,7 @@ final class OciLayout {
     }
 
     /** Names {@code top} in the layout's index.json under {@code tag}. */
-    void tag(Blob top, String tag) {
+    public void tag(Blob top, String tag) {
         ObjectNode index = JSON.createObjectNode();
         index.put("schemaVersion", 2);
         ObjectNode d = top.descriptor();

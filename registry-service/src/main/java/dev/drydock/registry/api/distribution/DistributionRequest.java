@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** One /v2 request after routing: the registry it addresses, what the path names, and the raw exchange. */
+/** One /v2 request after routing and access control: the registry, what the path names, who asks, the exchange. */
 public record DistributionRequest(RoutingContext context, Registry registry, DistributionPath path,
-        RepositoryName name) {
+        RepositoryName name, String subject) {
 
     public long registryId() {
         return registry.id();
@@ -32,9 +32,9 @@ public record DistributionRequest(RoutingContext context, Registry registry, Dis
         return request().getParam(parameter);
     }
 
-    /** Who asks, for events and webhooks; identities arrive with authentication. */
+    /** Who asks, for events and webhooks. */
     public Origin origin() {
-        return new Origin("anonymous", request().host(), request().method().name(), request().getHeader("User-Agent"));
+        return new Origin(subject, request().host(), request().method().name(), request().getHeader("User-Agent"));
     }
 
     /** The path of this repository's resource, as a Location header value. */

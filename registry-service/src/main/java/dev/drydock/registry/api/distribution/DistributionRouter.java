@@ -4,6 +4,8 @@ import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.DistributionPath;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.auth.Action;
+import dev.drydock.registry.service.AccessControl;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -23,14 +25,16 @@ import java.util.Map;
 public class DistributionRouter {
 
     private final RegistryResolver registries;
+    private final AccessControl access;
     private final BlobsApi blobs;
     private final UploadsApi uploads;
     private final ManifestsApi manifests;
     private final ListingsApi listings;
 
-    DistributionRouter(RegistryResolver registries, BlobsApi blobs, UploadsApi uploads, ManifestsApi manifests,
-            ListingsApi listings) {
+    DistributionRouter(RegistryResolver registries, AccessControl access, BlobsApi blobs, UploadsApi uploads,
+            ManifestsApi manifests, ListingsApi listings) {
         this.registries = registries;
+        this.access = access;
         this.blobs = blobs;
         this.uploads = uploads;
         this.manifests = manifests;
@@ -52,11 +56,44 @@ public class DistributionRouter {
                     () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
             work = registries.resolve(ctx.request().host())
-                    .chain(registry -> dispatch(new DistributionRequest(ctx, registry, path, name)));
+                    .chain(registry -> access.check(registry, realm(ctx), ctx.request().getHeader("Authorization"),
+                                    needed(ctx, path, name))
+                            .chain(subject -> dispatch(new DistributionRequest(ctx, registry, path, name, subject))));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(ok -> { }, failure -> OciResponses.error(ctx, failure));
+    }
+
+    /** The token endpoint this request's challenge points at: the same host, as the client reached it. */
+    static String realm(RoutingContext ctx) {
+        return ctx.request().scheme() + "://" + ctx.request().host() + "/oauth2/token";
+    }
+
+    /**
+     * What a request needs (Distribution's rules, plus ACR's delete action): reads pull, writes pull and push, a
+     * mount also pull on its source, deletes delete, the catalog registry:catalog:*.
+     */
+    private static AccessControl.Needed needed(RoutingContext ctx, DistributionPath path, RepositoryName name) {
+        HttpMethod method = ctx.request().method();
+        if (path.kind() == DistributionPath.Kind.BASE) {
+            return AccessControl.Needed.authenticated();
+        }
+        if (path.kind() == DistributionPath.Kind.CATALOG) {
+            return AccessControl.Needed.catalog();
+        }
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+            return AccessControl.Needed.repository(name.value(), Action.PULL);
+        }
+        if (method == HttpMethod.DELETE && path.kind() != DistributionPath.Kind.UPLOAD) {
+            return AccessControl.Needed.repository(name.value(), Action.DELETE);
+        }
+        AccessControl.Needed write = AccessControl.Needed.repository(name.value(), Action.PULL, Action.PUSH);
+        String from = ctx.request().getParam("from");
+        if (path.kind() == DistributionPath.Kind.UPLOADS && from != null && RepositoryName.isValid(from)) {
+            return write.and(AccessControl.Needed.repository(from, Action.PULL));
+        }
+        return write;
     }
 
     private Uni<Void> dispatch(DistributionRequest req) {

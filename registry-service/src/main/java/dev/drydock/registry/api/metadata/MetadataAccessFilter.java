@@ -1,0 +1,65 @@
+package dev.drydock.registry.api.metadata;
+
+import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.auth.Action;
+import dev.drydock.registry.service.AccessControl;
+import dev.drydock.registry.service.RegistryResolver;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Access control for /acr/v1, with ACR's actions: reads need metadata_read (the catalog registry:catalog:*),
+ * PATCH and untag metadata_write, deleting a repository delete. Same credentials and challenge as /v2.
+ */
+public class MetadataAccessFilter {
+
+    private static final String PREFIX = "/acr/v1/";
+
+    private final RegistryResolver registries;
+    private final AccessControl access;
+
+    MetadataAccessFilter(RegistryResolver registries, AccessControl access) {
+        this.registries = registries;
+        this.access = access;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> check(ContainerRequestContext context, HttpServerRequest request) {
+        String path = request.path();
+        if (!access.enabled() || !path.startsWith(PREFIX)) {
+            return Uni.createFrom().nullItem();
+        }
+        AccessControl.Needed needed = needed(context.getMethod(), path.substring(PREFIX.length()));
+        String realm = request.scheme() + "://" + request.host() + "/oauth2/token";
+        return registries.resolve(request.host())
+                .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed))
+                .replaceWith((Response) null)
+                .onFailure(RegistryException.class).recoverWithItem(e -> {
+                    RegistryException refused = (RegistryException) e;
+                    Response.ResponseBuilder response = Response.status(refused.code().status())
+                            .type(MediaType.APPLICATION_JSON_TYPE).entity(refused.body());
+                    refused.headers().forEach(response::header);
+                    return response.build();
+                });
+    }
+
+    static AccessControl.Needed needed(String method, String rest) {
+        if (rest.equals("_catalog")) {
+            return AccessControl.Needed.catalog();
+        }
+        int tags = rest.indexOf("/_tags");
+        int manifests = rest.indexOf("/_manifests");
+        int cut = tags >= 0 ? tags : manifests >= 0 ? manifests : rest.length();
+        String repository = rest.substring(0, cut);
+        return switch (method) {
+            case "GET", "HEAD" -> AccessControl.Needed.repository(repository, Action.METADATA_READ);
+            case "DELETE" -> AccessControl.Needed.repository(repository,
+                    tags >= 0 ? Action.METADATA_WRITE : Action.DELETE);
+            default -> AccessControl.Needed.repository(repository, Action.METADATA_WRITE);
+        };
+    }
+}

@@ -1,0 +1,151 @@
+package dev.drydock.registry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drydock.registry.config.RegistryConfig;
+import dev.drydock.registry.domain.Registry;
+import dev.drydock.registry.domain.auth.Access;
+import dev.drydock.registry.domain.auth.Action;
+import dev.drydock.registry.domain.auth.Identity;
+import dev.drydock.registry.domain.auth.ResourceScope;
+import dev.drydock.registry.persistence.Credentials;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Issues and reads the registry's tokens: short-lived access tokens whose {@code access} claim is what was asked
+ * for intersected with what the identity may do (partial access is not an error: the registry refuses later), and
+ * refresh tokens that stand for the identity itself. The audience is the registry's login server, so a token of one
+ * registry is worthless on another.
+ */
+@ApplicationScoped
+public class TokenService {
+
+    static final String ISSUER = "drydock";
+
+    /** What the token endpoint answers. */
+    public record Issued(String token, long expiresIn, Instant issuedAt, String refreshToken, String scope) {
+    }
+
+    private final TokenSigner signer;
+    private final Credentials credentials;
+    private final RegistryConfig.Auth config;
+
+    TokenService(TokenSigner signer, Credentials credentials, RegistryConfig config) {
+        this.signer = signer;
+        this.credentials = credentials;
+        this.config = config.auth();
+    }
+
+    public Issued issue(Registry registry, Identity identity, List<ResourceScope> requested, boolean offline) {
+        List<ResourceScope> granted = new ArrayList<>();
+        for (ResourceScope scope : requested) {
+            if (scope.isCatalog()) {
+                if (identity.mayListCatalog(registry.id())) {
+                    granted.add(ResourceScope.catalog());
+                }
+                continue;
+            }
+            if (!ResourceScope.REPOSITORY.equals(scope.type())) {
+                continue;
+            }
+            Set<Action> allowed = identity.actionsOn(registry.id(), scope.name());
+            Set<String> actions = new LinkedHashSet<>();
+            for (Action action : Action.values()) {
+                if (allowed.contains(action) && (scope.actions().contains(action.wire()) || scope.actions().contains("*"))) {
+                    actions.add(action.wire());
+                }
+            }
+            if (!actions.isEmpty()) {
+                granted.add(new ResourceScope(ResourceScope.REPOSITORY, scope.name(), actions));
+            }
+        }
+        Instant now = Instant.now();
+        Map<String, Object> claims = claims(registry, identity, now, config.accessTokenLifetime().toSeconds(),
+                "access_token");
+        List<Map<String, Object>> access = new ArrayList<>();
+        for (ResourceScope g : granted) {
+            access.add(Map.of("type", g.type(), "name", g.name(), "actions", List.copyOf(g.actions())));
+        }
+        claims.put("access", access);
+        String refresh = offline && identity.kind() != Identity.Kind.ANONYMOUS ? signer.sign(claims(registry, identity,
+                now, config.refreshTokenLifetime().toSeconds(), "refresh_token")) : null;
+        return new Issued(signer.sign(claims), config.accessTokenLifetime().toSeconds(), now, refresh,
+                String.join(" ", granted.stream().map(ResourceScope::toString).toList()));
+    }
+
+    private static Map<String, Object> claims(Registry registry, Identity identity, Instant now, long lifetime,
+            String grantType) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", ISSUER);
+        claims.put("sub", identity.subject());
+        claims.put("aud", registry.loginServer());
+        claims.put("kind", identity.kind().name());
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond() - 10);
+        claims.put("exp", now.getEpochSecond() + lifetime);
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("grant_type", grantType);
+        return claims;
+    }
+
+    /** The access an access token grants in this registry; empty when it is invalid, expired or for elsewhere. */
+    public Uni<Optional<Access>> access(Registry registry, String token) {
+        return valid(registry, token, "access_token").map(claims -> claims.map(c -> {
+            List<ResourceScope> granted = new ArrayList<>();
+            for (JsonNode entry : c.path("access")) {
+                Set<String> actions = new LinkedHashSet<>();
+                entry.path("actions").forEach(a -> actions.add(a.asText()));
+                granted.add(new ResourceScope(entry.path("type").asText(), entry.path("name").asText(), actions));
+            }
+            return new Access(c.path("sub").asText(), granted);
+        }));
+    }
+
+    /** Whoever a refresh token was issued to, if it is still valid and the identity still exists and is enabled. */
+    public Uni<Identity> refreshIdentity(Registry registry, String token) {
+        return valid(registry, token, "refresh_token").chain(claims -> {
+            if (claims.isEmpty()) {
+                return Uni.createFrom().nullItem();
+            }
+            String subject = claims.get().path("sub").asText();
+            Identity.Kind kind;
+            try {
+                kind = Identity.Kind.valueOf(claims.get().path("kind").asText());
+            } catch (IllegalArgumentException e) {
+                return Uni.createFrom().nullItem();
+            }
+            return switch (kind) {
+                case MANAGEMENT -> Uni.createFrom().item(subject.equals(config.managementUser())
+                        ? new Identity(subject, kind, null, null) : null);
+                case SERVICE -> Uni.createFrom().item(config.services().containsKey(subject)
+                        ? new Identity(subject, kind, null, null) : null);
+                case ADMIN_USER -> credentials.adminUser(registry.id()).map(admin -> admin != null && admin.enabled()
+                        ? new Identity(registry.name(), kind, registry.id(), null) : null);
+                case TOKEN -> credentials.token(registry.id(), subject).chain(t -> t == null || !t.enabled()
+                        ? Uni.createFrom().nullItem()
+                        : credentials.scopeMap(registry.id(), t.scopeMap()).map(map -> map == null ? null
+                        : new Identity(subject, kind, registry.id(), map)));
+                case ANONYMOUS -> Uni.createFrom().nullItem();
+            };
+        });
+    }
+
+    private Uni<Optional<JsonNode>> valid(Registry registry, String token, String grantType) {
+        return signer.verify(token).map(verified -> verified.filter(c -> {
+            long now = Instant.now().getEpochSecond();
+            return ISSUER.equals(c.path("iss").asText()) && registry.loginServer().equals(c.path("aud").asText())
+                    && grantType.equals(c.path("grant_type").asText()) && c.path("exp").asLong() > now
+                    && c.path("nbf").asLong() <= now;
+        }));
+    }
+}

@@ -1,0 +1,257 @@
+package dev.drydock.registry.service;
+
+import dev.drydock.devstack.DevStackTestResource;
+import dev.drydock.registry.clients.Command;
+import dev.drydock.registry.clients.OciLayout;
+import dev.drydock.registry.domain.auth.PasswordHash;
+import dev.drydock.registry.testing.Oci;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** Identity and access with authentication on: the token flow, each kind of credential, and their limits. */
+@QuarkusTest
+@TestProfile(AccessControlTest.AuthOn.class)
+@WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
+class AccessControlTest {
+
+    static final String ADMIN = "drydock-admin";
+    static final String ADMIN_PASSWORD = "bootstrap-" + UUID.randomUUID();
+
+    public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("drydock.registry.auth.enabled", "true",
+                    "drydock.registry.auth.management-password", ADMIN_PASSWORD,
+                    "drydock.registry.auth.services.task-service", "task-secret");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
+
+    @Inject
+    Authenticator authenticator;
+
+    @TempDir
+    Path work;
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String token(String host, String authorization, String... scopes) {
+        RequestSpecification request = Oci.at(host);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        for (String scope : scopes) {
+            request.queryParam("scope", scope);
+        }
+        return request.get("/oauth2/token").then().statusCode(200).extract().jsonPath().getString("token");
+    }
+
+    private static RequestSpecification bearer(String host, String token) {
+        return Oci.at(host).header("Authorization", "Bearer " + token);
+    }
+
+    private String newRegistry(String sku) {
+        String name = "auth" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        given().contentType(ContentType.JSON).body("{\"name\":\"" + name + "\",\"sku\":{\"name\":\"" + sku + "\"}}")
+                .post("/api/v1/registries").then().statusCode(201);
+        return name;
+    }
+
+    private void sql(String statement, Object... params) {
+        pool.preparedQuery(statement).execute(Tuple.from(params)).await().indefinitely();
+    }
+
+    @Test
+    void theChallengeNamesTheTokenEndpointAndTheScope() {
+        Response base = given().get("/v2/");
+        base.then().statusCode(401).body("errors[0].code", equalTo("UNAUTHORIZED"));
+        assertEquals("Bearer realm=\"http://localhost:" + RestAssured.port + "/oauth2/token\","
+                + "service=\"default.drydock.localhost\"", base.header("WWW-Authenticate"));
+        given().get("/v2/app/manifests/v1").then().statusCode(401).header("WWW-Authenticate",
+                containsString("scope=\"repository:app:pull\""));
+        given().get("/acr/v1/_catalog").then().statusCode(401).header("WWW-Authenticate",
+                containsString("scope=\"registry:catalog:*\""));
+        given().header("Authorization", basic(ADMIN, "wrong")).get("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void tokensGrantWhatWasAskedForAndNoMore() {
+        String admin = basic(ADMIN, ADMIN_PASSWORD);
+        String pushToken = token(null, admin, "repository:auth/app:pull,push");
+        String location = bearer(null, pushToken).post("/v2/auth/app/blobs/uploads/").then().statusCode(202)
+                .extract().header("Location");
+        byte[] blob = Oci.bytes(100);
+        bearer(null, pushToken).contentType("application/octet-stream").body(blob)
+                .put(location + "?digest=" + Oci.digest(blob)).then().statusCode(201);
+
+        String pullToken = token(null, admin, "repository:auth/app:pull");
+        bearer(null, pullToken).head("/v2/auth/app/blobs/" + Oci.digest(blob)).then().statusCode(200);
+        Response refused = bearer(null, pullToken).post("/v2/auth/app/blobs/uploads/");
+        refused.then().statusCode(401);
+        assertEquals(true, refused.header("WWW-Authenticate").contains("error=\"insufficient_scope\""));
+        bearer(null, pullToken).delete("/v2/auth/app/blobs/" + Oci.digest(blob)).then().statusCode(401);
+        bearer(null, pullToken).get("/v2/_catalog").then().statusCode(401);
+        // Basic credentials work directly too
+        given().header("Authorization", admin).head("/v2/auth/app/blobs/" + Oci.digest(blob)).then().statusCode(200);
+    }
+
+    @Test
+    void aTokenOfOneRegistryIsWorthlessOnAnotherAndTamperedOrExpiredTokensAreRefused() {
+        String other = newRegistry("Standard") + ".drydock.localhost";
+        String admin = basic(ADMIN, ADMIN_PASSWORD);
+        String forDefault = token(null, admin, "repository:auth/x:pull");
+        bearer(other, forDefault).get("/v2/auth/x/tags/list").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+
+        String[] parts = forDefault.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("auth/x", "auth/y");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        bearer(null, tampered).get("/v2/auth/y/tags/list").then().statusCode(401);
+
+        long past = Instant.now().getEpochSecond() - 3600;
+        String expired = signer.sign(Map.of("iss", "drydock", "sub", ADMIN, "aud", "default.drydock.localhost",
+                "iat", past, "nbf", past, "exp", past + 60, "grant_type", "access_token",
+                "access", List.of(Map.of("type", "repository", "name", "auth/x", "actions", List.of("pull")))));
+        bearer(null, expired).get("/v2/auth/x/tags/list").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("invalid_token"));
+    }
+
+    @Test
+    void theAdminUserWorksWhileEnabledAndRefreshTokensStandForIt() {
+        String registry = newRegistry("Standard");
+        String host = registry + ".drydock.localhost";
+        sql("update registry set admin_enabled = true, admin_password1 = $1, admin_password2 = $2 where name = $3",
+                PasswordHash.hash("first"), PasswordHash.hash("second"), registry);
+        for (String password : List.of("first", "second")) {
+            String t = token(host, basic(registry, password), "repository:app:pull,push");
+            bearer(host, t).post("/v2/app/blobs/uploads/").then().statusCode(202);
+        }
+        // a token of the admin user is bound to its registry
+        Oci.at(null).header("Authorization", basic(registry, "first")).get("/oauth2/token").then().statusCode(401);
+
+        Response offline = Oci.at(host).header("Authorization", basic(registry, "first"))
+                .queryParam("offline_token", "true").get("/oauth2/token");
+        String refresh = offline.then().statusCode(200).extract().jsonPath().getString("refresh_token");
+        assertNotNull(refresh);
+        String viaPost = Oci.at(host).contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refresh).formParam("scope", "repository:app:pull")
+                .post("/oauth2/token").then().statusCode(200).extract().jsonPath().getString("access_token");
+        bearer(host, viaPost).get("/v2/app/tags/list").then().statusCode(404);
+        token(host, basic("00000000-0000-0000-0000-000000000000", refresh), "repository:app:pull");
+
+        sql("update registry set admin_enabled = false where name = $1", registry);
+        authenticator.forgetAll();
+        Oci.at(host).header("Authorization", basic(registry, "first")).get("/oauth2/token").then().statusCode(401);
+        Oci.at(host).header("Authorization", basic(registry, "first")).get("/v2/app/tags/list").then().statusCode(401);
+        Oci.at(host).contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refresh).post("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void anonymousPullOnlyWhereEnabledAndAllowedBySku() {
+        String standard = newRegistry("Standard");
+        String basicSku = newRegistry("Basic");
+        for (String registry : List.of(standard, basicSku)) {
+            sql("update registry set anonymous_pull_enabled = true where name = $1", registry);
+            String host = registry + ".drydock.localhost";
+            String t = token(host, basic(ADMIN, ADMIN_PASSWORD), "repository:pub/app:pull,push");
+            String location = bearer(host, t).post("/v2/pub/app/blobs/uploads/").then().statusCode(202)
+                    .extract().header("Location");
+            byte[] blob = Oci.bytes(64);
+            bearer(host, t).contentType("application/octet-stream").body(blob)
+                    .put(location + "?digest=" + Oci.digest(blob)).then().statusCode(201);
+            int expected = registry.equals(standard) ? 200 : 401;
+            Oci.at(host).head("/v2/pub/app/blobs/" + Oci.digest(blob)).then().statusCode(expected);
+            Oci.at(host).get("/oauth2/token?scope=repository:pub/app:pull").then().statusCode(expected);
+            Oci.at(host).post("/v2/pub/app/blobs/uploads/").then().statusCode(401);
+        }
+    }
+
+    @Test
+    void repositoryTokensGetWhatTheirScopeMapsAddUpTo() {
+        String registry = newRegistry("Standard");
+        String host = registry + ".drydock.localhost";
+        sql("""
+                insert into scope_map (registry_id, name, rules)
+                select id, 'team', '{"team/*":["content/read","metadata/read"],"team/app":["content/write"]}'::jsonb
+                from registry where name = $1""", registry);
+        sql("""
+                insert into repository_token (registry_id, name, scope_map, password1)
+                select id, 'ci', 'team', $2 from registry where name = $1""", registry, PasswordHash.hash("pw1"));
+        String ci = basic("ci", "pw1");
+        Response granted = Oci.at(host).header("Authorization", ci).queryParam("scope", "repository:team/app:pull,push")
+                .queryParam("scope", "repository:team/other:pull,push").queryParam("scope", "repository:else:pull")
+                .queryParam("scope", "registry:catalog:*").get("/oauth2/token");
+        granted.then().statusCode(200).body("scope", startsWith("repository:team/app:pull,push"));
+        assertEquals("repository:team/app:pull,push repository:team/other:pull", granted.jsonPath().getString("scope"));
+        String t = granted.jsonPath().getString("token");
+        bearer(host, t).post("/v2/team/app/blobs/uploads/").then().statusCode(202);
+        bearer(host, t).post("/v2/team/other/blobs/uploads/").then().statusCode(401);
+        bearer(host, t).get("/v2/_catalog").then().statusCode(401);
+        // /acr/v1 reads need metadata_read, granted by the map
+        String meta = token(host, ci, "repository:team/app:metadata_read");
+        bearer(host, meta).get("/acr/v1/team/app/_tags").then().statusCode(404);
+        bearer(host, meta).contentType(ContentType.JSON).body("{\"writeEnabled\":false}")
+                .patch("/acr/v1/team/app").then().statusCode(401);
+        Oci.at(host).header("Authorization", basic("ci", "wrong")).get("/oauth2/token").then().statusCode(401);
+        sql("update repository_token set status = 'disabled' where name = 'ci'");
+        authenticator.forgetAll();
+        Oci.at(host).header("Authorization", ci).get("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void serviceIdentitiesPullAndPushEverywhere() {
+        String t = token(null, basic("task-service", "task-secret"), "repository:built/app:pull,push");
+        bearer(null, t).post("/v2/built/app/blobs/uploads/").then().statusCode(202);
+        given().header("Authorization", basic("task-service", "nope")).get("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void skopeoLogsInThroughTheTokenFlow() {
+        Command.require("skopeo");
+        OciLayout layout = new OciLayout(work.resolve("in"));
+        layout.tag(layout.image(work, "amd64", List.of("authenticated")), "v1");
+        String target = "docker://127.0.0.1:" + RestAssured.port + "/clients/auth/app:v1";
+        Command.run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", ADMIN + ":" + ADMIN_PASSWORD,
+                "oci:" + work.resolve("in") + ":v1", target);
+        Command.run(work, "skopeo", "inspect", "--tls-verify=false", "--creds", ADMIN + ":" + ADMIN_PASSWORD, target);
+        given().header("Authorization", basic(ADMIN, ADMIN_PASSWORD)).get("/v2/clients/auth/app/tags/list")
+                .then().statusCode(200).body("tags", equalTo(List.of("v1")));
+    }
+}
