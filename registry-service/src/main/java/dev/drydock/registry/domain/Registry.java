@@ -6,10 +6,11 @@ import java.time.Instant;
  * A registry: a tenant with its own repositories, layers, SKU and policies.
  *
  * @param loginServer the host name clients use for it
- * @param retention   the untagged-manifest retention policy (Premium)
+ * @param retention            the untagged-manifest retention policy (Premium)
+ * @param anonymousPullEnabled whether pulls need no credential (Standard and Premium)
  */
 public record Registry(long id, String name, String loginServer, Sku sku, Instant createdAt, Instant updatedAt,
-        RetentionPolicy retention) {
+        RetentionPolicy retention, boolean adminUserEnabled, boolean anonymousPullEnabled) {
 
     /** The registry that answers every host not naming one; it cannot be deleted. */
     public static final String DEFAULT = "default";

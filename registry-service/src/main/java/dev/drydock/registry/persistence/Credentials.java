@@ -1,6 +1,7 @@
 package dev.drydock.registry.persistence;
 
 import dev.drydock.registry.domain.auth.Action;
+import dev.drydock.registry.domain.auth.RepositoryToken;
 import dev.drydock.registry.domain.auth.ScopeMap;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +26,6 @@ public class Credentials {
 
     /** The admin user of a registry: enabled, and its two password hashes (null when not generated). */
     public record AdminUser(boolean enabled, String password1, String password2) {
-    }
-
-    /** A repository token as authentication needs it. */
-    public record Token(String name, String scopeMap, boolean enabled, String password1, Instant password1Expiry,
-            String password2, Instant password2Expiry) {
     }
 
     private final Pool pool;
@@ -42,13 +41,7 @@ public class Credentials {
                         rows.iterator().next().getString(1), rows.iterator().next().getString(2)));
     }
 
-    public Uni<Boolean> anonymousPullEnabled(long registryId) {
-        return pool.preparedQuery("select anonymous_pull_enabled from registry where id = $1")
-                .execute(Tuple.of(registryId))
-                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
-    }
-
-    public Uni<Token> token(long registryId, String name) {
+    public Uni<RepositoryToken> token(long registryId, String name) {
         return pool.preparedQuery("""
                 select name, scope_map, status, password1, password1_expiry, password2, password2_expiry
                 from repository_token where registry_id = $1 and name = $2""")
@@ -58,7 +51,7 @@ public class Credentials {
                         return null;
                     }
                     Row r = rows.iterator().next();
-                    return new Token(r.getString(0), r.getString(1), "enabled".equals(r.getString(2)), r.getString(3),
+                    return new RepositoryToken(r.getString(0), r.getString(1), "enabled".equals(r.getString(2)), r.getString(3),
                             instant(r, 4), r.getString(5), instant(r, 6));
                 });
     }
@@ -79,6 +72,89 @@ public class Credentials {
                     Row r = rows.iterator().next();
                     return new ScopeMap(r.getString(0), r.getString(1), rules((JsonObject) r.getValue(2)));
                 });
+    }
+
+    /** @param which 1 or 2 */
+    public Uni<Void> setAdminPassword(long registryId, int which, String hash) {
+        return pool.preparedQuery("update registry set admin_password" + (which == 1 ? "1" : "2") + " = $2 where id = $1")
+                .execute(Tuple.of(registryId, hash)).replaceWithVoid();
+    }
+
+    /** Creates or replaces the registry's scope map. */
+    public Uni<Void> saveScopeMap(long registryId, ScopeMap map) {
+        JsonObject rules = new JsonObject();
+        map.rules().forEach((pattern, actions) -> rules.put(pattern,
+                new JsonArray(actions.stream().map(Action::scopeMapAction).sorted().toList())));
+        return pool.preparedQuery("""
+                insert into scope_map (registry_id, name, description, rules) values ($1, $2, $3, $4)
+                on conflict (registry_id, name) do update set description = excluded.description, rules = excluded.rules""")
+                .execute(Tuple.of(registryId, map.name(), map.description(), rules)).replaceWithVoid();
+    }
+
+    public Uni<List<ScopeMap>> scopeMaps(long registryId) {
+        return pool.preparedQuery("select name, description, rules from scope_map where registry_id = $1 order by name")
+                .execute(Tuple.of(registryId))
+                .map(rows -> {
+                    List<ScopeMap> maps = new ArrayList<>(ScopeMap.SYSTEM);
+                    rows.forEach(r -> maps.add(new ScopeMap(r.getString(0), r.getString(1),
+                            rules((JsonObject) r.getValue(2)))));
+                    return maps;
+                });
+    }
+
+    /** Deletes a scope map no token uses; false when it does not exist. */
+    public Uni<Boolean> deleteScopeMap(long registryId, String name) {
+        return pool.preparedQuery("delete from scope_map where registry_id = $1 and name = $2")
+                .execute(Tuple.of(registryId, name)).map(r -> r.rowCount() == 1);
+    }
+
+    public Uni<Long> tokensUsing(long registryId, String scopeMap) {
+        return pool.preparedQuery("select count(*) from repository_token where registry_id = $1 and scope_map = $2")
+                .execute(Tuple.of(registryId, scopeMap)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Creates the token; false when one of that name exists. */
+    public Uni<Boolean> createToken(long registryId, String name, String scopeMap, boolean enabled) {
+        return pool.preparedQuery("""
+                insert into repository_token (registry_id, name, scope_map, status) values ($1, $2, $3, $4)
+                on conflict do nothing""")
+                .execute(Tuple.of(registryId, name, scopeMap, enabled ? "enabled" : "disabled"))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    public Uni<Boolean> updateToken(long registryId, String name, String scopeMap, boolean enabled) {
+        return pool.preparedQuery("update repository_token set scope_map = $3, status = $4 where registry_id = $1 and name = $2")
+                .execute(Tuple.of(registryId, name, scopeMap, enabled ? "enabled" : "disabled"))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    /** @param which 1 or 2; a null hash deletes the password */
+    public Uni<Boolean> setTokenPassword(long registryId, String name, int which, String hash, Instant expiry) {
+        String n = which == 1 ? "1" : "2";
+        return pool.preparedQuery("update repository_token set password" + n + " = $3, password" + n + "_expiry = $4"
+                        + " where registry_id = $1 and name = $2")
+                .execute(Tuple.of(registryId, name, hash, expiry == null ? null
+                        : expiry.atOffset(ZoneOffset.UTC)))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    public Uni<List<RepositoryToken>> tokens(long registryId) {
+        return pool.preparedQuery("""
+                select name, scope_map, status, password1, password1_expiry, password2, password2_expiry
+                from repository_token where registry_id = $1 order by name""")
+                .execute(Tuple.of(registryId))
+                .map(rows -> {
+                    List<RepositoryToken> all = new ArrayList<>();
+                    rows.forEach(r -> all.add(new RepositoryToken(r.getString(0), r.getString(1),
+                            "enabled".equals(r.getString(2)), r.getString(3), instant(r, 4), r.getString(5),
+                            instant(r, 6))));
+                    return all;
+                });
+    }
+
+    public Uni<Boolean> deleteToken(long registryId, String name) {
+        return pool.preparedQuery("delete from repository_token where registry_id = $1 and name = $2")
+                .execute(Tuple.of(registryId, name)).map(r -> r.rowCount() == 1);
     }
 
     static Map<String, Set<Action>> rules(JsonObject json) {

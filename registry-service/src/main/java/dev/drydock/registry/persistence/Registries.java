@@ -19,7 +19,8 @@ import java.util.Map;
 public class Registries {
 
     private static final String COLUMNS =
-            "id, name, sku, created_at, updated_at, retention_enabled, retention_days";
+            "id, name, sku, created_at, updated_at, retention_enabled, retention_days, admin_enabled,"
+                    + " anonymous_pull_enabled";
 
     private final Pool pool;
 
@@ -48,23 +49,29 @@ public class Registries {
     }
 
     /** Creates the registry; null when one of that name (in any case) exists. */
-    public Uni<Registry> create(RegistryName name, Sku sku, Registry.RetentionPolicy retention, String domain) {
+    public Uni<Registry> create(RegistryName name, Sku sku, Registry.RetentionPolicy retention, boolean adminEnabled,
+            boolean anonymousPull, String domain) {
         return pool.preparedQuery("""
-                insert into registry (name, sku, retention_enabled, retention_days, retention_enabled_at)
-                values ($1, $2, $3, $4, case when $3 then now() end)
+                insert into registry (name, sku, retention_enabled, retention_days, retention_enabled_at, admin_enabled,
+                                      anonymous_pull_enabled)
+                values ($1, $2, $3, $4, case when $3 then now() end, $5, $6)
                 on conflict do nothing returning """ + " " + COLUMNS)
-                .execute(Tuple.of(name.value(), sku.name(), retention.enabled(), retention.days()))
+                .execute(Tuple.tuple().addString(name.value()).addString(sku.name()).addBoolean(retention.enabled())
+                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull))
                 .map(rows -> first(rows, domain));
     }
 
     /** Saves SKU and retention; the retention clock starts when the policy goes from off to on. */
-    public Uni<Registry> update(long id, Sku sku, Registry.RetentionPolicy retention, String domain) {
+    public Uni<Registry> update(long id, Sku sku, Registry.RetentionPolicy retention, boolean adminEnabled,
+            boolean anonymousPull, String domain) {
         return pool.preparedQuery("""
                 update registry set sku = $2, retention_enabled = $3, retention_days = $4, updated_at = now(),
+                       admin_enabled = $5, anonymous_pull_enabled = $6,
                        retention_enabled_at = case when not $3 then null
                                                    when retention_enabled then retention_enabled_at else now() end
                 where id = $1 returning""" + " " + COLUMNS)
-                .execute(Tuple.of(id, sku.name(), retention.enabled(), retention.days()))
+                .execute(Tuple.tuple().addLong(id).addString(sku.name()).addBoolean(retention.enabled())
+                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull))
                 .map(rows -> first(rows, domain));
     }
 
@@ -140,6 +147,7 @@ public class Registries {
         return new Registry(row.getLong(0), name, new RegistryName(name).loginServer(domain),
                 Sku.valueOf(row.getString(2)), row.getOffsetDateTime(3).toInstant(),
                 row.getOffsetDateTime(4).toInstant(),
-                new Registry.RetentionPolicy(row.getBoolean(5), row.getInteger(6)));
+                new Registry.RetentionPolicy(row.getBoolean(5), row.getInteger(6)), row.getBoolean(7),
+                row.getBoolean(8));
     }
 }

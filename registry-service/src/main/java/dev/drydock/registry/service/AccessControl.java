@@ -9,7 +9,6 @@ import dev.drydock.registry.domain.auth.Action;
 import dev.drydock.registry.domain.auth.BasicCredentials;
 import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.ResourceScope;
-import dev.drydock.registry.persistence.Credentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -53,13 +52,11 @@ public class AccessControl {
     private final RegistryConfig.Auth config;
     private final TokenService tokens;
     private final Authenticator authenticator;
-    private final Credentials credentials;
 
-    AccessControl(RegistryConfig config, TokenService tokens, Authenticator authenticator, Credentials credentials) {
+    AccessControl(RegistryConfig config, TokenService tokens, Authenticator authenticator) {
         this.config = config.auth();
         this.tokens = tokens;
         this.authenticator = authenticator;
-        this.credentials = credentials;
     }
 
     public boolean enabled() {
@@ -105,15 +102,10 @@ public class AccessControl {
         }
         boolean pullOnly = !needed.scopes().isEmpty() && needed.scopes().stream().allMatch(s ->
                 !s.isCatalog() && s.actions().equals(Set.of(Action.PULL.wire())));
-        if (!pullOnly || !registry.sku().allowsAnonymousPull()) {
+        if (!pullOnly || !registry.sku().allowsAnonymousPull() || !registry.anonymousPullEnabled()) {
             return Uni.createFrom().failure(challenge(registry, realm, needed, null, "authentication required"));
         }
-        return credentials.anonymousPullEnabled(registry.id()).map(enabled -> {
-            if (!enabled) {
-                throw challenge(registry, realm, needed, null, "authentication required");
-            }
-            return "anonymous";
-        });
+        return Uni.createFrom().item("anonymous");
     }
 
     private static boolean covers(Access access, Needed needed) {

@@ -66,13 +66,16 @@ public class Authenticator {
         });
     }
 
+    /** Whether these are the bootstrap administrator's credentials (the management API's only identity). */
+    public boolean isAdministrator(String user, String password) {
+        return user.equals(config.managementUser()) && password != null
+                && config.managementPassword().map(p -> constantTimeEquals(p, password)).orElse(false);
+    }
+
     /** The anonymous identity where the registry's SKU and setting allow anonymous pull, else null. */
     public Uni<Identity> anonymous(Registry registry) {
-        if (!registry.sku().allowsAnonymousPull()) {
-            return Uni.createFrom().nullItem();
-        }
-        return credentials.anonymousPullEnabled(registry.id())
-                .map(enabled -> enabled ? Identity.anonymous(registry.id()) : null);
+        return Uni.createFrom().item(registry.sku().allowsAnonymousPull() && registry.anonymousPullEnabled()
+                ? Identity.anonymous(registry.id()) : null);
     }
 
     /** Forgets remembered checks, after a password or token change on this replica. */
@@ -82,8 +85,8 @@ public class Authenticator {
 
     private Uni<Identity> check(Registry registry, String user, String password) {
         if (user.equals(config.managementUser())) {
-            boolean ok = config.managementPassword().map(p -> constantTimeEquals(p, password)).orElse(false);
-            return Uni.createFrom().item(ok ? new Identity(user, Identity.Kind.MANAGEMENT, null, null) : null);
+            return Uni.createFrom().item(isAdministrator(user, password)
+                    ? new Identity(user, Identity.Kind.MANAGEMENT, null, null) : null);
         }
         String service = config.services().get(user);
         if (service != null) {

@@ -20,7 +20,8 @@ public class RegistryService {
     private static final Logger LOG = Logger.getLogger(RegistryService.class);
 
     /** A change: null fields stay as they are. */
-    public record Change(String sku, Boolean retentionEnabled, Integer retentionDays) {
+    public record Change(String sku, Boolean retentionEnabled, Integer retentionDays, Boolean adminUserEnabled,
+            Boolean anonymousPullEnabled) {
     }
 
     /** Storage used against the SKU's included storage, and webhooks against its webhook count. */
@@ -30,11 +31,14 @@ public class RegistryService {
     private final Registries registries;
     private final RegistryResolver resolver;
     private final RegistryConfig config;
+    private final Authenticator authenticator;
 
-    RegistryService(Registries registries, RegistryResolver resolver, RegistryConfig config) {
+    RegistryService(Registries registries, RegistryResolver resolver, RegistryConfig config,
+            Authenticator authenticator) {
         this.registries = registries;
         this.resolver = resolver;
         this.config = config;
+        this.authenticator = authenticator;
     }
 
     public Uni<Registry> create(String name, Change spec) {
@@ -49,8 +53,10 @@ public class RegistryService {
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid(e.getMessage());
         }
-        checkFeatures(sku, retention);
-        return registries.create(registryName, sku, retention, resolver.domain()).map(created -> {
+        boolean anonymous = Boolean.TRUE.equals(spec.anonymousPullEnabled());
+        checkFeatures(sku, retention, anonymous);
+        return registries.create(registryName, sku, retention, Boolean.TRUE.equals(spec.adminUserEnabled()),
+                anonymous, resolver.domain()).map(created -> {
             if (created == null) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "a registry named " + name + " exists already");
             }
@@ -84,17 +90,23 @@ public class RegistryService {
             } catch (IllegalArgumentException e) {
                 throw Refusal.invalid(e.getMessage());
             }
-            checkFeatures(sku, retention);
+            boolean admin = change.adminUserEnabled() == null ? current.adminUserEnabled() : change.adminUserEnabled();
+            boolean anonymous = change.anonymousPullEnabled() == null ? current.anonymousPullEnabled()
+                    : change.anonymousPullEnabled();
+            checkFeatures(sku, retention, anonymous);
             return webhookCount(current.id()).chain(webhooks -> {
                 if (webhooks > sku.webhooks()) {
                     throw new Refusal(Refusal.Kind.SKU_LIMIT, "the registry has " + webhooks
                             + " webhooks; " + sku + " allows " + sku.webhooks());
                 }
-                return registries.update(current.id(), sku, retention, resolver.domain());
+                return registries.update(current.id(), sku, retention, admin, anonymous, resolver.domain());
             });
         }).invoke(updated -> {
             resolver.forget(updated.name());
-            LOG.infof("registry %s updated (%s, retention %s)", updated.name(), updated.sku(), updated.retention());
+            authenticator.forgetAll();
+            LOG.infof("registry %s updated (%s, retention %s, admin user %s, anonymous pull %s)",
+                    updated.name(), updated.sku(), updated.retention(), updated.adminUserEnabled(),
+                    updated.anonymousPullEnabled());
         });
     }
 
@@ -133,7 +145,10 @@ public class RegistryService {
         return registries.webhookCount(registryId);
     }
 
-    private static void checkFeatures(Sku sku, Registry.RetentionPolicy retention) {
+    private static void checkFeatures(Sku sku, Registry.RetentionPolicy retention, boolean anonymousPull) {
+        if (anonymousPull && !sku.allowsAnonymousPull()) {
+            throw new Refusal(Refusal.Kind.SKU_LIMIT, "anonymous pull needs the Standard or Premium SKU, not " + sku);
+        }
         if (retention.enabled() && !sku.allowsRetentionPolicy()) {
             throw new Refusal(Refusal.Kind.SKU_LIMIT, "the retention policy needs the Premium SKU, not " + sku);
         }

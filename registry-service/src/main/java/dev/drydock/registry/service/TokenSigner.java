@@ -141,7 +141,11 @@ public class TokenSigner {
     }
 
     public List<String> keyIds() {
-        return List.copyOf(keys.keySet());
+        return keys.keySet().stream().sorted().toList();
+    }
+
+    public String signingKeyId() {
+        return signing.kid();
     }
 
     private static Key decode(SigningKeys.Stored s) {

@@ -3,7 +3,6 @@ package dev.drydock.registry.service;
 import dev.drydock.devstack.DevStackTestResource;
 import dev.drydock.registry.clients.Command;
 import dev.drydock.registry.clients.OciLayout;
-import dev.drydock.registry.domain.auth.PasswordHash;
 import dev.drydock.registry.testing.Oci;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -14,8 +13,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +51,7 @@ class AccessControlTest {
     }
 
     @Inject
-    Pool pool;
-
-    @Inject
     TokenSigner signer;
-
-    @Inject
-    Authenticator authenticator;
 
     @TempDir
     Path work;
@@ -84,15 +75,16 @@ class AccessControlTest {
         return Oci.at(host).header("Authorization", "Bearer " + token);
     }
 
-    private String newRegistry(String sku) {
-        String name = "auth" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        given().contentType(ContentType.JSON).body("{\"name\":\"" + name + "\",\"sku\":{\"name\":\"" + sku + "\"}}")
-                .post("/api/v1/registries").then().statusCode(201);
-        return name;
+    /** The management API, as the bootstrap administrator. */
+    private static RequestSpecification admin() {
+        return given().header("Authorization", basic(ADMIN, ADMIN_PASSWORD)).contentType(ContentType.JSON);
     }
 
-    private void sql(String statement, Object... params) {
-        pool.preparedQuery(statement).execute(Tuple.from(params)).await().indefinitely();
+    private String newRegistry(String sku, String extra) {
+        String name = "auth" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        admin().body("{\"name\":\"" + name + "\",\"sku\":{\"name\":\"" + sku + "\"}" + extra + "}")
+                .post("/api/v1/registries").then().statusCode(201);
+        return name;
     }
 
     @Test
@@ -131,7 +123,7 @@ class AccessControlTest {
 
     @Test
     void aTokenOfOneRegistryIsWorthlessOnAnotherAndTamperedOrExpiredTokensAreRefused() {
-        String other = newRegistry("Standard") + ".drydock.localhost";
+        String other = newRegistry("Standard", "") + ".drydock.localhost";
         String admin = basic(ADMIN, ADMIN_PASSWORD);
         String forDefault = token(null, admin, "repository:auth/x:pull");
         bearer(other, forDefault).get("/v2/auth/x/tags/list").then().statusCode(401)
@@ -154,18 +146,20 @@ class AccessControlTest {
 
     @Test
     void theAdminUserWorksWhileEnabledAndRefreshTokensStandForIt() {
-        String registry = newRegistry("Standard");
+        String registry = newRegistry("Standard", ",\"adminUserEnabled\":true");
         String host = registry + ".drydock.localhost";
-        sql("update registry set admin_enabled = true, admin_password1 = $1, admin_password2 = $2 where name = $3",
-                PasswordHash.hash("first"), PasswordHash.hash("second"), registry);
-        for (String password : List.of("first", "second")) {
+        String first = admin().body("{\"name\":\"password\"}").post("/api/v1/registries/" + registry
+                + "/credentials/regenerate").then().statusCode(200).extract().jsonPath().getString("passwords[0].value");
+        String second = admin().body("{\"name\":\"password2\"}").post("/api/v1/registries/" + registry
+                + "/credentials/regenerate").then().statusCode(200).extract().jsonPath().getString("passwords[0].value");
+        for (String password : List.of(first, second)) {
             String t = token(host, basic(registry, password), "repository:app:pull,push");
             bearer(host, t).post("/v2/app/blobs/uploads/").then().statusCode(202);
         }
         // a token of the admin user is bound to its registry
-        Oci.at(null).header("Authorization", basic(registry, "first")).get("/oauth2/token").then().statusCode(401);
+        Oci.at(null).header("Authorization", basic(registry, first)).get("/oauth2/token").then().statusCode(401);
 
-        Response offline = Oci.at(host).header("Authorization", basic(registry, "first"))
+        Response offline = Oci.at(host).header("Authorization", basic(registry, first))
                 .queryParam("offline_token", "true").get("/oauth2/token");
         String refresh = offline.then().statusCode(200).extract().jsonPath().getString("refresh_token");
         assertNotNull(refresh);
@@ -175,20 +169,20 @@ class AccessControlTest {
         bearer(host, viaPost).get("/v2/app/tags/list").then().statusCode(404);
         token(host, basic("00000000-0000-0000-0000-000000000000", refresh), "repository:app:pull");
 
-        sql("update registry set admin_enabled = false where name = $1", registry);
-        authenticator.forgetAll();
-        Oci.at(host).header("Authorization", basic(registry, "first")).get("/oauth2/token").then().statusCode(401);
-        Oci.at(host).header("Authorization", basic(registry, "first")).get("/v2/app/tags/list").then().statusCode(401);
+        admin().body("{\"adminUserEnabled\":false}").patch("/api/v1/registries/" + registry).then().statusCode(200)
+                .body("adminUserEnabled", equalTo(false));
+        Oci.at(host).header("Authorization", basic(registry, first)).get("/oauth2/token").then().statusCode(401);
+        Oci.at(host).header("Authorization", basic(registry, first)).get("/v2/app/tags/list").then().statusCode(401);
         Oci.at(host).contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", refresh).post("/oauth2/token").then().statusCode(401);
     }
 
     @Test
     void anonymousPullOnlyWhereEnabledAndAllowedBySku() {
-        String standard = newRegistry("Standard");
-        String basicSku = newRegistry("Basic");
+        String standard = newRegistry("Standard", ",\"anonymousPullEnabled\":true");
+        String basicSku = newRegistry("Basic", "");
+        admin().body("{\"anonymousPullEnabled\":true}").patch("/api/v1/registries/" + basicSku).then().statusCode(409);
         for (String registry : List.of(standard, basicSku)) {
-            sql("update registry set anonymous_pull_enabled = true where name = $1", registry);
             String host = registry + ".drydock.localhost";
             String t = token(host, basic(ADMIN, ADMIN_PASSWORD), "repository:pub/app:pull,push");
             String location = bearer(host, t).post("/v2/pub/app/blobs/uploads/").then().statusCode(202)
@@ -205,16 +199,22 @@ class AccessControlTest {
 
     @Test
     void repositoryTokensGetWhatTheirScopeMapsAddUpTo() {
-        String registry = newRegistry("Standard");
+        String registry = newRegistry("Standard", "");
         String host = registry + ".drydock.localhost";
-        sql("""
-                insert into scope_map (registry_id, name, rules)
-                select id, 'team', '{"team/*":["content/read","metadata/read"],"team/app":["content/write"]}'::jsonb
-                from registry where name = $1""", registry);
-        sql("""
-                insert into repository_token (registry_id, name, scope_map, password1)
-                select id, 'ci', 'team', $2 from registry where name = $1""", registry, PasswordHash.hash("pw1"));
-        String ci = basic("ci", "pw1");
+        String base = "/api/v1/registries/" + registry;
+        admin().body("""
+                {"name":"teammap","description":"the team","actions":["repositories/team/*/content/read",\
+                "repositories/team/*/metadata/read","repositories/team/app/content/write"]}""")
+                .post(base + "/scope-maps").then().statusCode(201).body("type", equalTo("UserDefined"));
+        admin().body("{\"name\":\"badmap1\",\"actions\":[\"repositories/team/*/x/y\"]}").post(base + "/scope-maps")
+                .then().statusCode(400);
+        Response created = admin().body("{\"name\":\"ci-token\",\"scopeMap\":\"teammap\"}").post(base + "/tokens");
+        created.then().statusCode(201).body("credentials.passwords.name", equalTo(List.of("password1", "password2")));
+        String ci = basic("ci-token", created.jsonPath().getString("credentials.passwords[0].value"));
+        // shown once: reading the token back gives names, never values
+        admin().get(base + "/tokens/ci-token").then().statusCode(200)
+                .body("credentials.passwords[0].value", org.hamcrest.Matchers.nullValue());
+        admin().delete(base + "/scope-maps/teammap").then().statusCode(409);
         Response granted = Oci.at(host).header("Authorization", ci).queryParam("scope", "repository:team/app:pull,push")
                 .queryParam("scope", "repository:team/other:pull,push").queryParam("scope", "repository:else:pull")
                 .queryParam("scope", "registry:catalog:*").get("/oauth2/token");
@@ -229,10 +229,25 @@ class AccessControlTest {
         bearer(host, meta).get("/acr/v1/team/app/_tags").then().statusCode(404);
         bearer(host, meta).contentType(ContentType.JSON).body("{\"writeEnabled\":false}")
                 .patch("/acr/v1/team/app").then().statusCode(401);
-        Oci.at(host).header("Authorization", basic("ci", "wrong")).get("/oauth2/token").then().statusCode(401);
-        sql("update repository_token set status = 'disabled' where name = 'ci'");
-        authenticator.forgetAll();
+        Oci.at(host).header("Authorization", basic("ci-token", "wrong")).get("/oauth2/token").then().statusCode(401);
+        admin().body("{\"status\":\"disabled\"}").patch(base + "/tokens/ci-token").then().statusCode(200)
+                .body("status", equalTo("disabled"));
         Oci.at(host).header("Authorization", ci).get("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void theManagementApiAnswersOnlyTheAdministrator() {
+        given().get("/api/v1/registries").then().statusCode(401).header("WWW-Authenticate", startsWith("Basic"));
+        given().header("Authorization", basic(ADMIN, "wrong")).get("/api/v1/registries").then().statusCode(401);
+        given().header("Authorization", basic("task-service", "task-secret")).get("/api/v1/registries")
+                .then().statusCode(401);
+        admin().get("/api/v1/registries").then().statusCode(200);
+        // a rotation keeps earlier tokens valid
+        String before = token(null, basic(ADMIN, ADMIN_PASSWORD), "repository:auth/rot:pull");
+        String kid = admin().post("/api/v1/signing-keys/rotate").then().statusCode(200).extract().jsonPath()
+                .getString("signing");
+        admin().get("/api/v1/signing-keys").then().body("signing", equalTo(kid));
+        bearer(null, before).get("/v2/auth/rot/tags/list").then().statusCode(404);
     }
 
     @Test
