@@ -107,6 +107,13 @@ public interface RegistryConfig {
         @WithDefault("3h")
         Duration refreshTokenLifetime();
 
+        /**
+         * Multiplies every per-identity rate limit (ACR's: reads 5,000/min, writes 1,000/min, deletes 500/min on
+         * Basic and Standard; 10,000, 2,000, 2,000 on Premium). 0 turns rate limiting off.
+         */
+        @WithDefault("1.0")
+        double rateLimitScale();
+
         /** How long a successful password check is remembered, so busy clients do not pay the slow hash each time. */
         @WithDefault("60s")
         Duration credentialCache();

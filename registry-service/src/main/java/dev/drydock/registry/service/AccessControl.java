@@ -22,7 +22,8 @@ import java.util.Set;
  * Decides whether a data-plane request may go on: a Bearer access token whose {@code access} claim covers the
  * actions, Basic credentials of an identity that may do them, or no credential where the registry allows
  * anonymous pull. Otherwise 401 with the challenge that tells the client where to get a token and for which scope
- * ({@code error="invalid_token"} or {@code "insufficient_scope"} when a token was presented).
+ * ({@code error="invalid_token"} or {@code "insufficient_scope"} when a token was presented). An allowed request
+ * is then counted against its identity's rate limit.
  */
 @ApplicationScoped
 public class AccessControl {
@@ -52,8 +53,10 @@ public class AccessControl {
     private final RegistryConfig.Auth config;
     private final TokenService tokens;
     private final Authenticator authenticator;
+    private final RateLimiter limiter;
 
-    AccessControl(RegistryConfig config, TokenService tokens, Authenticator authenticator) {
+    AccessControl(RegistryConfig config, TokenService tokens, Authenticator authenticator, RateLimiter limiter) {
+        this.limiter = limiter;
         this.config = config.auth();
         this.tokens = tokens;
         this.authenticator = authenticator;
@@ -68,10 +71,16 @@ public class AccessControl {
      * @param authorization the request's Authorization header, or null
      * @return the subject the request acts as ("anonymous" without credentials)
      */
-    public Uni<String> check(Registry registry, String realm, String authorization, Needed needed) {
+    public Uni<String> check(Registry registry, String realm, String authorization, Needed needed,
+            String method) {
         if (!config.enabled()) {
             return Uni.createFrom().item("anonymous");
         }
+        return authorize(registry, realm, authorization, needed).invoke(subject ->
+                limiter.acquire(registry, subject, RateLimiter.categoryOf(method)));
+    }
+
+    private Uni<String> authorize(Registry registry, String realm, String authorization, Needed needed) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return tokens.access(registry, authorization.substring(7).strip()).map(access -> {
                 if (access.isEmpty()) {

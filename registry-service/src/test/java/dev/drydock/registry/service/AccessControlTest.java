@@ -44,9 +44,11 @@ class AccessControlTest {
     public static class AuthOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // a twentieth of ACR's limits: a Standard identity may read 250 times a minute
             return Map.of("drydock.registry.auth.enabled", "true",
                     "drydock.registry.auth.management-password", ADMIN_PASSWORD,
-                    "drydock.registry.auth.services.task-service", "task-secret");
+                    "drydock.registry.auth.services.task-service", "task-secret",
+                    "drydock.registry.auth.rate-limit-scale", "0.05");
         }
     }
 
@@ -233,6 +235,36 @@ class AccessControlTest {
         admin().body("{\"status\":\"disabled\"}").patch(base + "/tokens/ci-token").then().statusCode(200)
                 .body("status", equalTo("disabled"));
         Oci.at(host).header("Authorization", ci).get("/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void anIdentityOverItsRateLimitGets429AndRecovers() {
+        String registry = newRegistry("Standard", ",\"anonymousPullEnabled\":true");
+        String host = registry + ".drydock.localhost";
+        String t = token(host, basic(ADMIN, ADMIN_PASSWORD), "repository:limited/app:pull,push");
+        String location = bearer(host, t).post("/v2/limited/app/blobs/uploads/").then().statusCode(202)
+                .extract().header("Location");
+        byte[] blob = Oci.bytes(32);
+        bearer(host, t).contentType("application/octet-stream").body(blob)
+                .put(location + "?digest=" + Oci.digest(blob)).then().statusCode(201);
+        String path = "/v2/limited/app/blobs/" + Oci.digest(blob);
+        Response limited = null;
+        for (int i = 0; i < 300 && limited == null; i++) {
+            Response r = Oci.at(host).head(path);
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                assertEquals(200, r.statusCode());
+            }
+        }
+        assertNotNull(limited, "anonymous reads beyond 250 a minute are throttled");
+        int retryAfter = Integer.parseInt(limited.header("Retry-After"));
+        org.junit.jupiter.api.Assertions.assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        Oci.at(host).get(path).then().statusCode(429).body("errors[0].code", equalTo("TOOMANYREQUESTS"));
+        // another identity has its own bucket
+        bearer(host, t).head(path).then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(retryAfter + 5))
+                .until(() -> Oci.at(host).head(path).statusCode() == 200);
     }
 
     @Test

@@ -57,7 +57,7 @@ public class DistributionRouter {
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
             work = registries.resolve(ctx.request().host())
                     .chain(registry -> access.check(registry, realm(ctx), ctx.request().getHeader("Authorization"),
-                                    needed(ctx, path, name))
+                                    needed(ctx, path, name), ctx.request().method().name())
                             .chain(subject -> dispatch(new DistributionRequest(ctx, registry, path, name, subject))));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);

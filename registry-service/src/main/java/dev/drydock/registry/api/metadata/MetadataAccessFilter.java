@@ -36,7 +36,8 @@ public class MetadataAccessFilter {
         AccessControl.Needed needed = needed(context.getMethod(), path.substring(PREFIX.length()));
         String realm = request.scheme() + "://" + request.host() + "/oauth2/token";
         return registries.resolve(request.host())
-                .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed))
+                .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed,
+                        context.getMethod()))
                 .replaceWith((Response) null)
                 .onFailure(RegistryException.class).recoverWithItem(e -> {
                     RegistryException refused = (RegistryException) e;
