@@ -237,6 +237,89 @@ class AccessControlTest {
         Oci.at(host).header("Authorization", ci).get("/oauth2/token").then().statusCode(401);
     }
 
+    /** Every data-plane route, and the scope it needs. */
+    private static final List<List<String>> ROUTES = List.of(
+            List.of("GET", "/v2/", ""),
+            List.of("GET", "/v2/_catalog", "registry:catalog:*"),
+            List.of("GET", "/v2/route/app/tags/list", "repository:route/app:pull"),
+            List.of("GET", "/v2/route/app/referrers/" + Oci.digest(new byte[0]), "repository:route/app:pull"),
+            List.of("GET", "/v2/route/app/manifests/v1", "repository:route/app:pull"),
+            List.of("HEAD", "/v2/route/app/manifests/v1", "repository:route/app:pull"),
+            List.of("PUT", "/v2/route/app/manifests/v1", "repository:route/app:pull,push"),
+            List.of("DELETE", "/v2/route/app/manifests/v1", "repository:route/app:delete"),
+            List.of("GET", "/v2/route/app/blobs/" + Oci.digest(new byte[0]), "repository:route/app:pull"),
+            List.of("HEAD", "/v2/route/app/blobs/" + Oci.digest(new byte[0]), "repository:route/app:pull"),
+            List.of("DELETE", "/v2/route/app/blobs/" + Oci.digest(new byte[0]), "repository:route/app:delete"),
+            List.of("POST", "/v2/route/app/blobs/uploads/", "repository:route/app:pull,push"),
+            List.of("GET", "/v2/route/app/blobs/uploads/" + UUID.randomUUID(), "repository:route/app:pull,push"),
+            List.of("PATCH", "/v2/route/app/blobs/uploads/" + UUID.randomUUID(), "repository:route/app:pull,push"),
+            List.of("PUT", "/v2/route/app/blobs/uploads/" + UUID.randomUUID(), "repository:route/app:pull,push"),
+            List.of("DELETE", "/v2/route/app/blobs/uploads/" + UUID.randomUUID(), "repository:route/app:pull,push"),
+            List.of("GET", "/acr/v1/_catalog", "registry:catalog:*"),
+            List.of("GET", "/acr/v1/route/app", "repository:route/app:metadata_read"),
+            List.of("PATCH", "/acr/v1/route/app", "repository:route/app:metadata_write"),
+            List.of("DELETE", "/acr/v1/route/app", "repository:route/app:delete"),
+            List.of("GET", "/acr/v1/route/app/_tags", "repository:route/app:metadata_read"),
+            List.of("GET", "/acr/v1/route/app/_tags/v1", "repository:route/app:metadata_read"),
+            List.of("PATCH", "/acr/v1/route/app/_tags/v1", "repository:route/app:metadata_write"),
+            List.of("DELETE", "/acr/v1/route/app/_tags/v1", "repository:route/app:metadata_write"),
+            List.of("GET", "/acr/v1/route/app/_manifests", "repository:route/app:metadata_read"),
+            List.of("GET", "/acr/v1/route/app/_manifests/" + Oci.digest(new byte[0]),
+                    "repository:route/app:metadata_read"),
+            List.of("PATCH", "/acr/v1/route/app/_manifests/" + Oci.digest(new byte[0]),
+                    "repository:route/app:metadata_write"));
+
+    /** Management routes: the administrator only. */
+    private static final List<List<String>> MANAGEMENT_ROUTES = List.of(
+            List.of("GET", "/api/v1/registries"), List.of("POST", "/api/v1/registries"),
+            List.of("GET", "/api/v1/registries/default"), List.of("PATCH", "/api/v1/registries/default"),
+            List.of("DELETE", "/api/v1/registries/nosuchone1"), List.of("GET", "/api/v1/registries/default/usages"),
+            List.of("GET", "/api/v1/registries/default/usages/repositories"),
+            List.of("GET", "/api/v1/registries/default/check-health"),
+            List.of("POST", "/api/v1/registries/default/import"), List.of("POST", "/api/v1/gc"),
+            List.of("GET", "/api/v1/registries/default/webhooks"),
+            List.of("POST", "/api/v1/registries/default/webhooks"),
+            List.of("GET", "/api/v1/registries/default/webhooks/nosuchhook/events"),
+            List.of("POST", "/api/v1/registries/default/credentials/regenerate"),
+            List.of("GET", "/api/v1/registries/default/scope-maps"),
+            List.of("POST", "/api/v1/registries/default/scope-maps"),
+            List.of("GET", "/api/v1/registries/default/tokens"), List.of("POST", "/api/v1/registries/default/tokens"),
+            List.of("POST", "/api/v1/registries/default/tokens/nosuchtoken/credentials"),
+            List.of("GET", "/api/v1/signing-keys"), List.of("POST", "/api/v1/signing-keys/rotate"));
+
+    @Test
+    void everyRouteNeedsItsScopeAndNothingLess() {
+        String admin = basic(ADMIN, ADMIN_PASSWORD);
+        String unrelated = token(null, admin, "repository:elsewhere/app:pull,push,delete,metadata_read,metadata_write");
+        for (List<String> route : ROUTES) {
+            String method = route.get(0);
+            String path = route.get(1);
+            String what = method + " " + path;
+            Response anonymous = given().body(new byte[0]).request(method, path);
+            assertEquals(401, anonymous.statusCode(), what + " without credentials");
+            Response wrong = bearer(null, unrelated).body(new byte[0]).request(method, path);
+            int expectedWrong = route.get(2).isEmpty() ? 200 : 401;
+            assertEquals(expectedWrong, wrong.statusCode(), what + " with a token for another repository");
+            if (!route.get(2).isEmpty()) {
+                String right = token(null, admin, route.get(2));
+                int status = bearer(null, right).contentType(ContentType.JSON).body("{}").request(method, path)
+                        .statusCode();
+                org.junit.jupiter.api.Assertions.assertTrue(status != 401 && status != 403,
+                        what + " with " + route.get(2) + " answered " + status);
+            }
+        }
+        for (List<String> route : MANAGEMENT_ROUTES) {
+            String what = route.get(0) + " " + route.get(1);
+            assertEquals(401, given().contentType(ContentType.JSON).body("{}").request(route.get(0), route.get(1))
+                    .statusCode(), what + " without credentials");
+            assertEquals(401, given().header("Authorization", "Bearer " + unrelated).contentType(ContentType.JSON)
+                    .body("{}").request(route.get(0), route.get(1)).statusCode(), what + " with a registry token");
+            int status = admin().body("{}").request(route.get(0), route.get(1)).statusCode();
+            org.junit.jupiter.api.Assertions.assertTrue(status != 401 && status != 403,
+                    what + " as administrator answered " + status);
+        }
+    }
+
     @Test
     void anIdentityOverItsRateLimitGets429AndRecovers() {
         String registry = newRegistry("Standard", ",\"anonymousPullEnabled\":true");

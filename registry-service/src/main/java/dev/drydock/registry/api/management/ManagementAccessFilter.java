@@ -27,7 +27,7 @@ public class ManagementAccessFilter {
         this.authenticator = authenticator;
     }
 
-    @ServerRequestFilter
+    @ServerRequestFilter(preMatching = true)
     public Uni<Response> check(HttpServerRequest request) {
         if (!access.enabled() || !request.path().startsWith(PREFIX)) {
             return Uni.createFrom().nullItem();

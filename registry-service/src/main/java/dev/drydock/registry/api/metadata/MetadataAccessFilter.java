@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Access control for /acr/v1, with ACR's actions: reads need metadata_read (the catalog registry:catalog:*),
- * PATCH and untag metadata_write, deleting a repository delete. Same credentials and challenge as /v2.
+ * PATCH and untag metadata_write, deleting a repository delete. Same credentials and challenge as /v2. It runs
+ * before routing, so an unauthenticated caller learns nothing about what exists or what a route accepts.
  */
 public class MetadataAccessFilter {
 
@@ -27,7 +28,7 @@ public class MetadataAccessFilter {
         this.access = access;
     }
 
-    @ServerRequestFilter
+    @ServerRequestFilter(preMatching = true)
     public Uni<Response> check(ContainerRequestContext context, HttpServerRequest request) {
         String path = request.path();
         if (!access.enabled() || !path.startsWith(PREFIX)) {
