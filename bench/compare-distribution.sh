@@ -15,6 +15,8 @@ work=$(mktemp -d /tmp/drydock-bench.XXXXXX)
 # as root PostgreSQL runs as the postgres user, which must be able to reach its data directory
 chmod 755 "$work"
 DIST_PORT=15000
+# Distribution runs without authentication, so Drydock does too
+export DRYDOCK_REGISTRY_AUTH_ENABLED=false
 export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
   DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192
 DRYDOCK=http://127.0.0.1:$DRYDOCK_REGISTRY_PORT

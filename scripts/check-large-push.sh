@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 gib=${1:-4}
 work=$(mktemp -d /tmp/drydock-large.XXXXXX)
 chmod 755 "$work"
+# this proves the storage path, not access: the throwaway stack runs without authentication
+export DRYDOCK_REGISTRY_AUTH_ENABLED=false
 export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=28080 DRYDOCK_TASKS_PORT=28081 DRYDOCK_INSTANCES_PORT=28082 \
   DRYDOCK_PG_PORT=55632 DRYDOCK_KAFKA_PORT=59292 DRYDOCK_SERVICE_JAVA_OPTS="-Xmx256m -XX:MaxDirectMemorySize=256m"
 trap './drydock-stack down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT

@@ -5,7 +5,10 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "drydock.registry")
 public interface RegistryConfig {
@@ -83,21 +86,39 @@ public interface RegistryConfig {
     /** Identity and access (ARCHITECTURE §5). */
     interface Auth {
         /**
-         * Whether /v2 and /acr/v1 demand credentials. Off until the identity issue is complete (credential
-         * management, the management API's protection, the stack's login instructions); then on by default.
+         * Whether /v2, /acr/v1 and /api/v1 demand credentials. Turning it off leaves every endpoint open: for tests of
+         * content rather than access, and for the benchmark against an unauthenticated Distribution.
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean enabled();
 
         /** The bootstrap administrator: every registry, every action, and the management API. */
         @WithDefault("drydock-admin")
         String managementUser();
 
-        /** Its password; without one nobody can manage Drydock (the local stack generates one). */
-        java.util.Optional<String> managementPassword();
+        /**
+         * Its password. Without one, the first start generates one into {@link #managementPasswordFile()} (only the
+         * service's user can read it) and says where; later starts read it from there.
+         */
+        Optional<String> managementPassword();
 
-        /** Service identities (task-service, instance-service): name to secret. */
-        java.util.Map<String, String> services();
+        /** Where a generated administrator password is kept. */
+        @WithDefault("${DRYDOCK_DATA_DIR:data}/management-password")
+        Path managementPasswordFile();
+
+        /** The secret task-service authenticates with (as user task-service); absent: it cannot. */
+        Optional<String> taskServiceSecret();
+
+        /** The secret instance-service authenticates with (as user instance-service); absent: it cannot. */
+        Optional<String> instanceServiceSecret();
+
+        /** The service identities that have a secret: user name to secret. */
+        default Map<String, String> services() {
+            Map<String, String> services = new HashMap<>();
+            taskServiceSecret().filter(s -> !s.isBlank()).ifPresent(s -> services.put("task-service", s));
+            instanceServiceSecret().filter(s -> !s.isBlank()).ifPresent(s -> services.put("instance-service", s));
+            return services;
+        }
 
         /** How long an access token lives (ACR: 75 min; Distribution's default: 60 s). */
         @WithDefault("15m")

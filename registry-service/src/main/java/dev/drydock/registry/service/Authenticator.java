@@ -33,11 +33,14 @@ public class Authenticator {
     }
 
     private final Credentials credentials;
+    private final AdministratorCredential administrator;
     private final RegistryConfig.Auth config;
     private final TokenService tokens;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-    Authenticator(Credentials credentials, RegistryConfig config, TokenService tokens) {
+    Authenticator(Credentials credentials, RegistryConfig config, TokenService tokens,
+            AdministratorCredential administrator) {
+        this.administrator = administrator;
         this.credentials = credentials;
         this.config = config.auth();
         this.tokens = tokens;
@@ -68,8 +71,7 @@ public class Authenticator {
 
     /** Whether these are the bootstrap administrator's credentials (the management API's only identity). */
     public boolean isAdministrator(String user, String password) {
-        return user.equals(config.managementUser()) && password != null
-                && config.managementPassword().map(p -> constantTimeEquals(p, password)).orElse(false);
+        return administrator.matches(user, password);
     }
 
     /** The anonymous identity where the registry's SKU and setting allow anonymous pull, else null. */
@@ -89,7 +91,7 @@ public class Authenticator {
                     ? new Identity(user, Identity.Kind.MANAGEMENT, null, null) : null);
         }
         String service = config.services().get(user);
-        if (service != null) {
+        if (service != null && !service.isBlank()) {
             return Uni.createFrom().item(constantTimeEquals(service, password)
                     ? new Identity(user, Identity.Kind.SERVICE, null, null) : null);
         }

@@ -127,7 +127,7 @@ public class TokenService {
             return switch (kind) {
                 case MANAGEMENT -> Uni.createFrom().item(subject.equals(config.managementUser())
                         ? new Identity(subject, kind, null, null) : null);
-                case SERVICE -> Uni.createFrom().item(config.services().containsKey(subject)
+                case SERVICE -> Uni.createFrom().item(!config.services().getOrDefault(subject, "").isBlank()
                         ? new Identity(subject, kind, null, null) : null);
                 case ADMIN_USER -> credentials.adminUser(registry.id()).map(admin -> admin != null && admin.enabled()
                         ? new Identity(registry.name(), kind, registry.id(), null) : null);

@@ -47,7 +47,7 @@ class AccessControlTest {
             // a twentieth of ACR's limits: a Standard identity may read 250 times a minute
             return Map.of("drydock.registry.auth.enabled", "true",
                     "drydock.registry.auth.management-password", ADMIN_PASSWORD,
-                    "drydock.registry.auth.services.task-service", "task-secret",
+                    "drydock.registry.auth.task-service-secret", "task-secret",
                     "drydock.registry.auth.rate-limit-scale", "0.05");
         }
     }
