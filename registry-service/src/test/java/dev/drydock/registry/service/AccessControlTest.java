@@ -1,5 +1,10 @@
 package dev.drydock.registry.service;
 
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import dev.drydock.devstack.DevStackTestResource;
 import dev.drydock.registry.clients.Command;
 import dev.drydock.registry.clients.OciLayout;
@@ -18,8 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +36,12 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Identity and access with authentication on: the token flow, each kind of credential, and their limits. */
 @QuarkusTest
@@ -304,7 +315,7 @@ class AccessControlTest {
                 String right = token(null, admin, route.get(2));
                 int status = bearer(null, right).contentType(ContentType.JSON).body("{}").request(method, path)
                         .statusCode();
-                org.junit.jupiter.api.Assertions.assertTrue(status != 401 && status != 403,
+                assertTrue(status != 401 && status != 403,
                         what + " with " + route.get(2) + " answered " + status);
             }
         }
@@ -315,7 +326,7 @@ class AccessControlTest {
             assertEquals(401, given().header("Authorization", "Bearer " + unrelated).contentType(ContentType.JSON)
                     .body("{}").request(route.get(0), route.get(1)).statusCode(), what + " with a registry token");
             int status = admin().body("{}").request(route.get(0), route.get(1)).statusCode();
-            org.junit.jupiter.api.Assertions.assertTrue(status != 401 && status != 403,
+            assertTrue(status != 401 && status != 403,
                     what + " as administrator answered " + status);
         }
     }
@@ -342,11 +353,11 @@ class AccessControlTest {
         }
         assertNotNull(limited, "anonymous reads beyond 250 a minute are throttled");
         int retryAfter = Integer.parseInt(limited.header("Retry-After"));
-        org.junit.jupiter.api.Assertions.assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         Oci.at(host).get(path).then().statusCode(429).body("errors[0].code", equalTo("TOOMANYREQUESTS"));
         // another identity has its own bucket
         bearer(host, t).head(path).then().statusCode(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(retryAfter + 5))
+        await().atMost(Duration.ofSeconds(retryAfter + 5))
                 .until(() -> Oci.at(host).head(path).statusCode() == 200);
     }
 
@@ -370,6 +381,58 @@ class AccessControlTest {
         String t = token(null, basic("task-service", "task-secret"), "repository:built/app:pull,push");
         bearer(null, t).post("/v2/built/app/blobs/uploads/").then().statusCode(202);
         given().header("Authorization", basic("task-service", "nope")).get("/oauth2/token").then().statusCode(401);
+    }
+
+    private List<String> containers(String tool, String... args) {
+        List<String> command = new ArrayList<>(List.of(tool, "--root", work.resolve("storage").toString(),
+                "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs"));
+        if (tool.equals("podman")) {
+            command.addAll(List.of("--events-backend", "file", "--cgroup-manager", "cgroupfs"));
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    void podmanLogsInAndBuildahPushesWithCredentials() throws Exception {
+        Command.require("podman");
+        Command.require("buildah");
+        String registry = "127.0.0.1:" + RestAssured.port;
+        Path authFile = work.resolve("auth.json");
+        Command.run(work, containers("podman", "login", "--tls-verify=false", "--authfile", authFile.toString(),
+                "-u", ADMIN, "-p", ADMIN_PASSWORD, registry));
+        Files.writeString(work.resolve("hello.txt"), "logged in\n");
+        String container = Command.run(work, containers("buildah", "from", "scratch")).strip();
+        Command.run(work, containers("buildah", "copy", container, work.resolve("hello.txt").toString(), "/hello.txt"));
+        Command.run(work, containers("buildah", "commit", container, "localhost/authed:v1"));
+        // with the file podman login wrote, then with --creds
+        Command.run(work, containers("buildah", "push", "--tls-verify=false", "--authfile", authFile.toString(),
+                "localhost/authed:v1", "docker://" + registry + "/clients/auth/podman:v1"));
+        Command.run(work, containers("buildah", "push", "--tls-verify=false", "--creds",
+                ADMIN + ":" + ADMIN_PASSWORD, "localhost/authed:v1", "docker://" + registry + "/clients/auth/buildah:v1"));
+        for (String repo : List.of("podman", "buildah")) {
+            given().header("Authorization", basic(ADMIN, ADMIN_PASSWORD))
+                    .head("/v2/clients/auth/" + repo + "/manifests/v1").then().statusCode(200);
+        }
+        // without credentials the push is refused
+        assertThrows(AssertionError.class, () -> Command.run(work,
+                containers("buildah", "push", "--tls-verify=false", "localhost/authed:v1",
+                        "docker://" + registry + "/clients/auth/anonymous:v1")));
+    }
+
+    @Test
+    void jibPushesWithCredentials() throws Exception {
+        Path file = work.resolve("app.txt");
+        Files.writeString(file, "built by jib, logged in\n");
+        // Jib sends credentials over plain HTTP only when told to, as its users must for a local registry
+        System.setProperty("sendCredentialsOverHttp", "true");
+        JibContainer container = Jib.fromScratch()
+                .addLayer(List.of(file), AbsoluteUnixPath.get("/app"))
+                .containerize(Containerizer.to(RegistryImage.named("127.0.0.1:" + RestAssured.port
+                                        + "/clients/auth/jib:v1").addCredential(ADMIN, ADMIN_PASSWORD))
+                        .setAllowInsecureRegistries(true));
+        given().header("Authorization", basic(ADMIN, ADMIN_PASSWORD)).head("/v2/clients/auth/jib/manifests/v1")
+                .then().statusCode(200).header("Docker-Content-Digest", container.getDigest().toString());
     }
 
     @Test
