@@ -127,10 +127,7 @@ public class TokenSigner {
                 return Optional.empty();
             }
             try {
-                Signature signature = Signature.getInstance("SHA256withRSA");
-                signature.initVerify(key.publicKey());
-                signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-                if (!signature.verify(B64D.decode(parts[2]))) {
+                if (!signatureValid(key, parts)) {
                     return Optional.empty();
                 }
                 return Optional.of(json.readTree(B64D.decode(parts[1])));
@@ -140,8 +137,25 @@ public class TokenSigner {
         });
     }
 
+    private static boolean signatureValid(Key key, String[] parts) throws GeneralSecurityException {
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initVerify(key.publicKey());
+        signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        return signature.verify(B64D.decode(parts[2]));
+    }
+
     public List<String> keyIds() {
         return keys.keySet().stream().sorted().toList();
+    }
+
+    /** Whether the signing key signs a token that a known key verifies (synchronously: keys are in memory). */
+    public boolean selfTest() {
+        try {
+            String[] parts = sign(Map.of("iss", "self-test")).split("\\.");
+            return signatureValid(keys.get(signing.kid()), parts);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     public String signingKeyId() {

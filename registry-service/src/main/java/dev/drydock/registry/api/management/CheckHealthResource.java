@@ -1,6 +1,7 @@
 package dev.drydock.registry.api.management;
 
 import dev.drydock.registry.service.RegistryService;
+import dev.drydock.registry.service.TokenSigner;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 import jakarta.json.JsonObject;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * GET /api/v1/registries/{registry}/check-health: the server side of az acr check-health. It checks the registry
- * exists, and what serving it needs: writable blob storage, the database, the Kafka broker events go to. Each
+ * exists, and what serving it needs: a token signing key, writable blob storage, the database, the Kafka broker
+ * events go to. Each
  * failure carries an error code in ACR's style. 200 when healthy, else 503.
  */
 @Path("/api/v1/registries/{registry}/check-health")
@@ -29,10 +31,12 @@ public class CheckHealthResource {
 
     private final RegistryService registries;
     private final SmallRyeHealthReporter health;
+    private final TokenSigner signer;
 
-    CheckHealthResource(RegistryService registries, SmallRyeHealthReporter health) {
+    CheckHealthResource(RegistryService registries, SmallRyeHealthReporter health, TokenSigner signer) {
         this.registries = registries;
         this.health = health;
+        this.signer = signer;
     }
 
     @GET
@@ -40,6 +44,9 @@ public class CheckHealthResource {
         return registries.get(name).chain(registry -> health.getReadinessAsync().map(readiness -> {
             List<Map<String, Object>> checks = new ArrayList<>();
             checks.add(check("Registry", true, null, "login server " + registry.loginServer()));
+            boolean signing = signer.selfTest();
+            checks.add(check("TokenSigning", signing, signing ? null : "TOKEN_SIGNING_ERROR",
+                    signing ? "key " + signer.signingKeyId() : "no signing key signs and verifies"));
             for (JsonValue value : readiness.getPayload().getJsonArray("checks")) {
                 JsonObject check = value.asJsonObject();
                 String checkName = check.getString("name");

@@ -25,7 +25,7 @@ class CheckHealthResourceTest {
         given().get("/api/v1/registries/default/check-health").then().statusCode(200)
                 .body("healthy", equalTo(true))
                 .body("loginServer", equalTo("default.drydock.localhost"))
-                .body("checks.name", hasItems("Registry", "Storage", "Database", "Events"))
+                .body("checks.name", hasItems("Registry", "TokenSigning", "Storage", "Database", "Events"))
                 .body("checks.status", everyItem(equalTo("OK")));
         given().get("/api/v1/registries/nosuchreg9/check-health").then().statusCode(404);
     }
