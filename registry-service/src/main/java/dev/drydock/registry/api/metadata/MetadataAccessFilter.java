@@ -6,6 +6,7 @@ import dev.drydock.registry.service.AccessControl;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class MetadataAccessFilter {
 
     private static final String PREFIX = "/acr/v1/";
+    /** Where the subject a request acts as is kept for the resource (events and webhooks name it). */
+    static final String SUBJECT = "drydock.subject";
 
     private final RegistryResolver registries;
     private final AccessControl access;
@@ -29,7 +32,7 @@ public class MetadataAccessFilter {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Uni<Response> check(ContainerRequestContext context, HttpServerRequest request) {
+    public Uni<Response> check(ContainerRequestContext context, HttpServerRequest request, RoutingContext routing) {
         String path = request.path();
         if (!access.enabled() || !path.startsWith(PREFIX)) {
             return Uni.createFrom().nullItem();
@@ -39,6 +42,7 @@ public class MetadataAccessFilter {
         return registries.resolve(request.host())
                 .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed,
                         context.getMethod()))
+                .invoke(subject -> routing.put(SUBJECT, subject))
                 .replaceWith((Response) null)
                 .onFailure(RegistryException.class).recoverWithItem(e -> {
                     RegistryException refused = (RegistryException) e;

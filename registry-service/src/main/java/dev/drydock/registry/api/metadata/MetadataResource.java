@@ -21,6 +21,7 @@ import dev.drydock.registry.service.MetadataService;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -53,9 +54,11 @@ public class MetadataResource {
     private final MetadataService metadata;
     private final ManifestService manifests;
     private final RegistryConfig config;
+    private final RoutingContext routing;
 
     MetadataResource(RegistryResolver registries, MetadataService metadata, ManifestService manifests,
-            RegistryConfig config) {
+            RegistryConfig config, RoutingContext routing) {
+        this.routing = routing;
         this.registries = registries;
         this.metadata = metadata;
         this.manifests = manifests;
@@ -219,8 +222,10 @@ public class MetadataResource {
         return registries.resolve(request.host());
     }
 
-    private static Origin origin(HttpServerRequest request) {
-        return new Origin("anonymous", request.host(), request.method().name(), request.getHeader("User-Agent"));
+    private Origin origin(HttpServerRequest request) {
+        String subject = routing.get(MetadataAccessFilter.SUBJECT);
+        return new Origin(subject == null ? "anonymous" : subject, request.host(), request.method().name(),
+                request.getHeader("User-Agent"));
     }
 
     private int pageSize(String n) {
