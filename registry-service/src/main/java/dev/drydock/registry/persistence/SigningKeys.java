@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,6 @@ public class SigningKeys {
     /** Removes keys retired longer ago than any token they signed can live. */
     public Uni<Integer> removeRetiredBefore(Instant cutoff) {
         return pool.preparedQuery("delete from signing_key where retired_at < $1")
-                .execute(Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC))).map(r -> r.rowCount());
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC))).map(r -> r.rowCount());
     }
 }

@@ -9,6 +9,7 @@ import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.persistence.BlobLocks;
 import dev.drydock.registry.persistence.Garbage;
 import dev.drydock.registry.persistence.Registries;
+import dev.drydock.registry.persistence.SigningKeys;
 import dev.drydock.registry.storage.BlobStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -48,10 +49,14 @@ public class GarbageCollector {
     private final RegistryResolver resolver;
     private final RegistryConfig.Gc config;
     private final Duration deliveryLog;
+    private final SigningKeys signingKeys;
+    private final Duration keyLifetime;
     private final AtomicBoolean running = new AtomicBoolean();
 
     GarbageCollector(Pool pool, Garbage garbage, BlobStore store, Registries registries, ManifestService manifests,
-            RegistryResolver resolver, RegistryConfig config) {
+            RegistryResolver resolver, RegistryConfig config, SigningKeys signingKeys) {
+        this.signingKeys = signingKeys;
+        this.keyLifetime = config.auth().refreshTokenLifetime().plus(config.auth().accessTokenLifetime());
         this.pool = pool;
         this.garbage = garbage;
         this.store = store;
@@ -81,6 +86,8 @@ public class GarbageCollector {
         long started = System.nanoTime();
         return expireRetained().chain(expired -> unlinkAll(grace, 0).chain(links -> deleteBlobs(grace, 0, 0, 0)
                         .chain(blobs -> orphanFiles(grace).call(() -> garbage.deleteOldDeliveries(deliveryLog))
+                                // a retired key verifies until every token it signed has expired
+                                .call(() -> signingKeys.removeRetiredBefore(Instant.now().minus(keyLifetime)))
                                 .chain(orphans -> garbage.deleteEmptyRepositories(grace)
                                 .map(repos -> new Collected(expired, links, (int) blobs[0], blobs[1], orphans,
                                         repos))))))

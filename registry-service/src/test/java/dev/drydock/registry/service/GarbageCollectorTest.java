@@ -156,6 +156,24 @@ class GarbageCollectorTest {
         pool.query("delete from webhook where id = " + webhook).execute().await().indefinitely();
     }
 
+    @Test
+    void signingKeysRetiredLongerThanAnyTokenLivesAreRemoved() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        String kid = "old" + UUID.randomUUID().toString().substring(0, 8);
+        pool.preparedQuery("""
+                insert into signing_key (kid, private_key, public_key, created_at, retired_at)
+                values ($1, $2, $3, now() - interval '30 days', now() - interval '29 days')""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.tuple().addString(kid)
+                        .addBuffer(io.vertx.mutiny.core.buffer.Buffer.buffer(pair.getPrivate().getEncoded()))
+                        .addBuffer(io.vertx.mutiny.core.buffer.Buffer.buffer(pair.getPublic().getEncoded())))
+                .await().indefinitely();
+        collect("PT1H");
+        assertEquals(0, count("select count(*) from signing_key where kid = '" + kid + "'"));
+        assertTrue(count("select count(*) from signing_key where retired_at is null") >= 1, "the signing key stays");
+    }
+
     private static String pushDocker(String host, String repo, String tag) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":\"" + UUID.randomUUID() + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
