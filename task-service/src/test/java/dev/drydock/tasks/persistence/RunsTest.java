@@ -1,0 +1,112 @@
+package dev.drydock.tasks.persistence;
+
+import dev.drydock.devstack.DevStackTestResource;
+import dev.drydock.tasks.domain.RunStatus;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
+class RunsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    Runs runs;
+
+    private Runs.Run create(String registry) {
+        return runs.create(registry, null, "QuickBuild", new JsonObject().put("dockerfile", "Dockerfile"), 3600)
+                .await().atMost(PATIENCE);
+    }
+
+    @Test
+    void runIdsCountPerRegistry() {
+        String a = "reg" + UUID.randomUUID().toString().substring(0, 8);
+        String b = "reg" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals("ca1", create(a).runId());
+        assertEquals("ca2", create(a).runId());
+        assertEquals("ca1", create(b).runId());
+        Runs.Run found = runs.find(a, "ca2").await().atMost(PATIENCE);
+        assertEquals(RunStatus.Queued, found.status());
+        assertEquals("Dockerfile", found.request().getString("dockerfile"));
+    }
+
+    @Test
+    void concurrentWorkersNeverClaimARunTwice() throws Exception {
+        String registry = "claim" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 30; i++) {
+            create(registry);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<Runs.Run>>> workers = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                String worker = "worker-" + w;
+                workers.add(threads.submit(() -> {
+                    List<Runs.Run> mine = new ArrayList<>();
+                    List<Runs.Run> batch;
+                    do {
+                        batch = runs.claim(worker, 2).await().atMost(PATIENCE);
+                        mine.addAll(batch);
+                    } while (!batch.isEmpty());
+                    return mine;
+                }));
+            }
+            Set<Long> claimed = new HashSet<>();
+            int total = 0;
+            for (Future<List<Runs.Run>> worker : workers) {
+                for (Runs.Run run : worker.get()) {
+                    total++;
+                    claimed.add(run.id());
+                    assertEquals(RunStatus.Started, run.status());
+                    assertNotNull(run.startedAt());
+                }
+            }
+            assertTrue(total >= 30, "every queued run was claimed, got " + total);
+            assertEquals(total, claimed.size(), "no run was claimed twice");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void runsMoveForwardOnlyAndAreRecoveredAfterARestart() {
+        String registry = "move" + UUID.randomUUID().toString().substring(0, 8);
+        Runs.Run run = create(registry);
+        String worker = "instance-" + UUID.randomUUID();
+        // claim until ours comes (other tests' runs may be queued too)
+        List<Runs.Run> claimed;
+        do {
+            claimed = runs.claim(worker, 100).await().atMost(PATIENCE);
+        } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
+        assertTrue(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
+        assertFalse(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE),
+                "a stale move is refused");
+        assertFalse(runs.transition(run.id(), RunStatus.Running, RunStatus.Queued, null).await().atMost(PATIENCE));
+
+        assertTrue(runs.recover(worker).await().atMost(PATIENCE) >= 1);
+        Runs.Run recovered = runs.find(registry, run.runId()).await().atMost(PATIENCE);
+        assertEquals(RunStatus.Error, recovered.status());
+        assertNotNull(recovered.finishedAt());
+        assertFalse(runs.transition(run.id(), RunStatus.Error, RunStatus.Succeeded, null).await().atMost(PATIENCE));
+    }
+}
