@@ -42,18 +42,10 @@ public class Credentials {
     }
 
     public Uni<RepositoryToken> token(long registryId, String name) {
-        return pool.preparedQuery("""
-                select name, scope_map, status, password1, password1_expiry, password2, password2_expiry
-                from repository_token where registry_id = $1 and name = $2""")
+        return pool.preparedQuery("select " + TOKEN_COLUMNS
+                        + " from repository_token where registry_id = $1 and name = $2")
                 .execute(Tuple.of(registryId, name))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row r = rows.iterator().next();
-                    return new RepositoryToken(r.getString(0), r.getString(1), "enabled".equals(r.getString(2)), r.getString(3),
-                            instant(r, 4), r.getString(5), instant(r, 6));
-                });
+                .map(rows -> rows.size() == 0 ? null : token(rows.iterator().next()));
     }
 
     /** A scope map of the registry or a system one; null when neither exists. */
@@ -65,13 +57,7 @@ public class Credentials {
         }
         return pool.preparedQuery("select name, description, rules from scope_map where registry_id = $1 and name = $2")
                 .execute(Tuple.of(registryId, name))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row r = rows.iterator().next();
-                    return new ScopeMap(r.getString(0), r.getString(1), rules((JsonObject) r.getValue(2)));
-                });
+                .map(rows -> rows.size() == 0 ? null : scopeMap(rows.iterator().next()));
     }
 
     /** @param which 1 or 2 */
@@ -96,8 +82,7 @@ public class Credentials {
                 .execute(Tuple.of(registryId))
                 .map(rows -> {
                     List<ScopeMap> maps = new ArrayList<>(ScopeMap.SYSTEM);
-                    rows.forEach(r -> maps.add(new ScopeMap(r.getString(0), r.getString(1),
-                            rules((JsonObject) r.getValue(2)))));
+                    rows.forEach(r -> maps.add(scopeMap(r)));
                     return maps;
                 });
     }
@@ -139,15 +124,12 @@ public class Credentials {
     }
 
     public Uni<List<RepositoryToken>> tokens(long registryId) {
-        return pool.preparedQuery("""
-                select name, scope_map, status, password1, password1_expiry, password2, password2_expiry
-                from repository_token where registry_id = $1 order by name""")
+        return pool.preparedQuery("select " + TOKEN_COLUMNS
+                        + " from repository_token where registry_id = $1 order by name")
                 .execute(Tuple.of(registryId))
                 .map(rows -> {
                     List<RepositoryToken> all = new ArrayList<>();
-                    rows.forEach(r -> all.add(new RepositoryToken(r.getString(0), r.getString(1),
-                            "enabled".equals(r.getString(2)), r.getString(3), instant(r, 4), r.getString(5),
-                            instant(r, 6))));
+                    rows.forEach(r -> all.add(token(r)));
                     return all;
                 });
     }
@@ -155,6 +137,19 @@ public class Credentials {
     public Uni<Boolean> deleteToken(long registryId, String name) {
         return pool.preparedQuery("delete from repository_token where registry_id = $1 and name = $2")
                 .execute(Tuple.of(registryId, name)).map(r -> r.rowCount() == 1);
+    }
+
+    private static final String TOKEN_COLUMNS =
+            "name, scope_map, status, password1, password1_expiry, password2, password2_expiry";
+
+    private static RepositoryToken token(Row r) {
+        return new RepositoryToken(r.getString(0), r.getString(1), "enabled".equals(r.getString(2)), r.getString(3),
+                instant(r, 4), r.getString(5), instant(r, 6));
+    }
+
+    /** A scope map from a row of name, description, rules. */
+    private static ScopeMap scopeMap(Row r) {
+        return new ScopeMap(r.getString(0), r.getString(1), rules((JsonObject) r.getValue(2)));
     }
 
     static Map<String, Set<Action>> rules(JsonObject json) {

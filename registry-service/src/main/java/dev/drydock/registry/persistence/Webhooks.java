@@ -42,10 +42,7 @@ public class Webhooks {
         return pool.preparedQuery("""
                 insert into webhook (registry_id, name, uri, actions, scope, headers, secret, status)
                 values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning""" + " " + COLUMNS)
-                .execute(Tuple.tuple().addLong(w.registryId()).addString(w.name()).addString(w.uri())
-                        .addArrayOfString(w.actions().toArray(String[]::new)).addString(w.scope())
-                        .addValue(new JsonObject(Map.copyOf(w.headers()))).addString(w.secret())
-                        .addString(w.enabled() ? "enabled" : "disabled"))
+                .execute(settings(Tuple.tuple().addLong(w.registryId()).addString(w.name()), w))
                 .map(Webhooks::first);
     }
 
@@ -53,11 +50,15 @@ public class Webhooks {
         return pool.preparedQuery("""
                 update webhook set uri = $2, actions = $3, scope = $4, headers = $5, secret = $6, status = $7
                 where id = $1 returning""" + " " + COLUMNS)
-                .execute(Tuple.tuple().addLong(w.id()).addString(w.uri())
-                        .addArrayOfString(w.actions().toArray(String[]::new)).addString(w.scope())
-                        .addValue(new JsonObject(Map.copyOf(w.headers()))).addString(w.secret())
-                        .addString(w.enabled() ? "enabled" : "disabled"))
+                .execute(settings(Tuple.tuple().addLong(w.id()), w))
                 .map(Webhooks::first);
+    }
+
+    /** Appends what create and update both write: uri, actions, scope, headers, secret, status. */
+    private static Tuple settings(Tuple tuple, Webhook w) {
+        return tuple.addString(w.uri()).addArrayOfString(w.actions().toArray(String[]::new)).addString(w.scope())
+                .addValue(new JsonObject(Map.copyOf(w.headers()))).addString(w.secret())
+                .addString(w.enabled() ? "enabled" : "disabled");
     }
 
     public Uni<Webhook> find(long registryId, String name) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
@@ -65,7 +64,6 @@ public class AdministratorCredential {
 
     public boolean matches(String candidateUser, String candidatePassword) {
         return user.equals(candidateUser) && candidatePassword != null && password
-                .map(p -> MessageDigest.isEqual(p.getBytes(StandardCharsets.UTF_8),
-                        candidatePassword.getBytes(StandardCharsets.UTF_8))).orElse(false);
+                .map(p -> PasswordHash.constantTimeEquals(p, candidatePassword)).orElse(false);
     }
 }

@@ -4,6 +4,7 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.PasswordHash;
+import dev.drydock.registry.domain.auth.RepositoryToken;
 import dev.drydock.registry.persistence.Credentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +53,7 @@ public class Authenticator {
             return Uni.createFrom().nullItem();
         }
         if (user.isEmpty() || user.equals(REFRESH_TOKEN_USER)) {
-            return tokens.refreshIdentity(registry, password);
+            return refreshIdentity(registry, password);
         }
         String key = key(registry.id(), user, password);
         Remembered r = remembered.get(key);
@@ -92,14 +93,14 @@ public class Authenticator {
         }
         String service = config.services().get(user);
         if (service != null && !service.isBlank()) {
-            return Uni.createFrom().item(constantTimeEquals(service, password)
+            return Uni.createFrom().item(PasswordHash.constantTimeEquals(service, password)
                     ? new Identity(user, Identity.Kind.SERVICE, null, null) : null);
         }
         if (user.equalsIgnoreCase(registry.name())) {
             return credentials.adminUser(registry.id()).chain(admin -> Blocking.run(() ->
                     admin != null && admin.enabled() && (PasswordHash.matches(password, admin.password1())
                             || PasswordHash.matches(password, admin.password2()))
-                            ? new Identity(registry.name(), Identity.Kind.ADMIN_USER, registry.id(), null) : null));
+                            ? adminIdentity(registry) : null));
         }
         return credentials.token(registry.id(), user).chain(token -> {
             if (token == null || !token.enabled()) {
@@ -109,18 +110,46 @@ public class Authenticator {
             return Blocking.run(() -> (valid(token.password1Expiry(), now) && PasswordHash.matches(password,
                     token.password1())) || (valid(token.password2Expiry(), now) && PasswordHash.matches(password,
                     token.password2())))
-                    .chain(ok -> !ok ? Uni.createFrom().nullItem() : credentials.scopeMap(registry.id(),
-                            token.scopeMap()).map(map -> map == null ? null
-                            : new Identity(token.name(), Identity.Kind.TOKEN, registry.id(), map)));
+                    .chain(ok -> ok ? tokenIdentity(registry, token) : Uni.createFrom().nullItem());
         });
+    }
+
+    /**
+     * Whoever a refresh token was issued to, if the identity still exists and is enabled: disabling an admin user
+     * or a token ends its refresh tokens too.
+     */
+    private Uni<Identity> refreshIdentity(Registry registry, String refreshToken) {
+        return tokens.refreshHolder(registry, refreshToken).chain(holder -> {
+            if (holder.isEmpty()) {
+                return Uni.createFrom().nullItem();
+            }
+            String subject = holder.get().subject();
+            return switch (holder.get().kind()) {
+                case MANAGEMENT -> Uni.createFrom().item(subject.equals(config.managementUser())
+                        ? new Identity(subject, Identity.Kind.MANAGEMENT, null, null) : null);
+                case SERVICE -> Uni.createFrom().item(!config.services().getOrDefault(subject, "").isBlank()
+                        ? new Identity(subject, Identity.Kind.SERVICE, null, null) : null);
+                case ADMIN_USER -> credentials.adminUser(registry.id())
+                        .map(admin -> admin != null && admin.enabled() ? adminIdentity(registry) : null);
+                case TOKEN -> credentials.token(registry.id(), subject).chain(token -> token == null
+                        || !token.enabled() ? Uni.createFrom().nullItem() : tokenIdentity(registry, token));
+                case ANONYMOUS -> Uni.createFrom().nullItem();
+            };
+        });
+    }
+
+    private static Identity adminIdentity(Registry registry) {
+        return new Identity(registry.name(), Identity.Kind.ADMIN_USER, registry.id(), null);
+    }
+
+    /** A token's identity with its scope map; null when the map has gone. */
+    private Uni<Identity> tokenIdentity(Registry registry, RepositoryToken token) {
+        return credentials.scopeMap(registry.id(), token.scopeMap()).map(map -> map == null ? null
+                : new Identity(token.name(), Identity.Kind.TOKEN, registry.id(), map));
     }
 
     private static boolean valid(Instant expiry, Instant now) {
         return expiry == null || expiry.isAfter(now);
-    }
-
-    private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String key(long registryId, String user, String password) {

@@ -7,7 +7,6 @@ import dev.drydock.registry.domain.auth.Access;
 import dev.drydock.registry.domain.auth.Action;
 import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.ResourceScope;
-import dev.drydock.registry.persistence.Credentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,12 +36,10 @@ public class TokenService {
     }
 
     private final TokenSigner signer;
-    private final Credentials credentials;
     private final RegistryConfig.Auth config;
 
-    TokenService(TokenSigner signer, Credentials credentials, RegistryConfig config) {
+    TokenService(TokenSigner signer, RegistryConfig config) {
         this.signer = signer;
-        this.credentials = credentials;
         this.config = config.auth();
     }
 
@@ -111,33 +108,19 @@ public class TokenService {
         }));
     }
 
-    /** Whoever a refresh token was issued to, if it is still valid and the identity still exists and is enabled. */
-    public Uni<Identity> refreshIdentity(Registry registry, String token) {
-        return valid(registry, token, "refresh_token").chain(claims -> {
-            if (claims.isEmpty()) {
-                return Uni.createFrom().nullItem();
-            }
-            String subject = claims.get().path("sub").asText();
-            Identity.Kind kind;
+    /** Who a refresh token names. */
+    public record Holder(String subject, Identity.Kind kind) {
+    }
+
+    /** Who a valid, unexpired refresh token of this registry was issued to; empty otherwise. */
+    public Uni<Optional<Holder>> refreshHolder(Registry registry, String token) {
+        return valid(registry, token, "refresh_token").map(claims -> claims.flatMap(c -> {
             try {
-                kind = Identity.Kind.valueOf(claims.get().path("kind").asText());
+                return Optional.of(new Holder(c.path("sub").asText(), Identity.Kind.valueOf(c.path("kind").asText())));
             } catch (IllegalArgumentException e) {
-                return Uni.createFrom().nullItem();
+                return Optional.empty();
             }
-            return switch (kind) {
-                case MANAGEMENT -> Uni.createFrom().item(subject.equals(config.managementUser())
-                        ? new Identity(subject, kind, null, null) : null);
-                case SERVICE -> Uni.createFrom().item(!config.services().getOrDefault(subject, "").isBlank()
-                        ? new Identity(subject, kind, null, null) : null);
-                case ADMIN_USER -> credentials.adminUser(registry.id()).map(admin -> admin != null && admin.enabled()
-                        ? new Identity(registry.name(), kind, registry.id(), null) : null);
-                case TOKEN -> credentials.token(registry.id(), subject).chain(t -> t == null || !t.enabled()
-                        ? Uni.createFrom().nullItem()
-                        : credentials.scopeMap(registry.id(), t.scopeMap()).map(map -> map == null ? null
-                        : new Identity(subject, kind, registry.id(), map)));
-                case ANONYMOUS -> Uni.createFrom().nullItem();
-            };
-        });
+        }));
     }
 
     private Uni<Optional<JsonNode>> valid(Registry registry, String token, String grantType) {

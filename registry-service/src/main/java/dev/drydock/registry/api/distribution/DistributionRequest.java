@@ -34,7 +34,12 @@ public record DistributionRequest(RoutingContext context, Registry registry, Dis
 
     /** Who asks, for events and webhooks. */
     public Origin origin() {
-        return new Origin(subject, request().host(), request().method().name(), request().getHeader("User-Agent"));
+        return origin(subject, request());
+    }
+
+    /** The origin of any HTTP request acting as {@code subject}. */
+    public static Origin origin(String subject, HttpServerRequest request) {
+        return new Origin(subject, request.host(), request.method().name(), request.getHeader("User-Agent"));
     }
 
     /** The path of this repository's resource, as a Location header value. */

@@ -9,6 +9,7 @@ import dev.drydock.registry.service.AccessControl;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,9 +56,10 @@ public class DistributionRouter {
             DistributionPath path = DistributionPath.parse(ctx.request().path()).orElseThrow(
                     () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
-            work = registries.resolve(ctx.request().host())
-                    .chain(registry -> access.check(registry, realm(ctx), ctx.request().getHeader("Authorization"),
-                                    needed(ctx, path, name), ctx.request().method().name())
+            HttpServerRequest request = ctx.request();
+            work = registries.resolve(request.host())
+                    .chain(registry -> access.check(registry, realm(request), request.getHeader("Authorization"),
+                                    needed(ctx, path, name), request.method().name())
                             .chain(subject -> dispatch(new DistributionRequest(ctx, registry, path, name, subject))));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
@@ -66,8 +68,8 @@ public class DistributionRouter {
     }
 
     /** The token endpoint this request's challenge points at: the same host, as the client reached it. */
-    static String realm(RoutingContext ctx) {
-        return ctx.request().scheme() + "://" + ctx.request().host() + "/oauth2/token";
+    public static String realm(HttpServerRequest request) {
+        return request.scheme() + "://" + request.host() + "/oauth2/token";
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.drydock.registry.api.management;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.drydock.registry.api.distribution.DistributionRequest;
 import dev.drydock.registry.domain.AcrTime;
-import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Webhook;
 import dev.drydock.registry.domain.WebhookDelivery;
@@ -113,8 +113,7 @@ public class WebhooksResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<Map<String, String>> ping(@Context HttpServerRequest http, @PathParam("registry") String registry,
             @PathParam("name") String name) {
-        Origin origin = new Origin("anonymous", http.host(), "POST", http.getHeader("User-Agent"));
-        return webhooks.ping(registry, name, origin).map(id -> Map.of("id", id.toString()));
+        return webhooks.ping(registry, name, DistributionRequest.origin("anonymous", http)).map(id -> Map.of("id", id.toString()));
     }
 
     /** az acr webhook list-events: requests and responses, newest first, Authorization masked. */

@@ -1,5 +1,6 @@
 package dev.drydock.registry.api.metadata;
 
+import dev.drydock.registry.api.distribution.DistributionRouter;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.auth.Action;
 import dev.drydock.registry.service.AccessControl;
@@ -8,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -38,19 +38,14 @@ public class MetadataAccessFilter {
             return Uni.createFrom().nullItem();
         }
         AccessControl.Needed needed = needed(context.getMethod(), path.substring(PREFIX.length()));
-        String realm = request.scheme() + "://" + request.host() + "/oauth2/token";
+        String realm = DistributionRouter.realm(request);
         return registries.resolve(request.host())
                 .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed,
                         context.getMethod()))
                 .invoke(subject -> routing.put(SUBJECT, subject))
                 .replaceWith((Response) null)
-                .onFailure(RegistryException.class).recoverWithItem(e -> {
-                    RegistryException refused = (RegistryException) e;
-                    Response.ResponseBuilder response = Response.status(refused.code().status())
-                            .type(MediaType.APPLICATION_JSON_TYPE).entity(refused.body());
-                    refused.headers().forEach(response::header);
-                    return response.build();
-                });
+                .onFailure(RegistryException.class)
+                .recoverWithItem(e -> RegistryExceptionMapper.response((RegistryException) e));
     }
 
     static AccessControl.Needed needed(String method, String rest) {

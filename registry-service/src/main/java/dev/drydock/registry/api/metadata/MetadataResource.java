@@ -3,6 +3,7 @@ package dev.drydock.registry.api.metadata;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.registry.api.distribution.DistributionRequest;
 import dev.drydock.registry.api.distribution.Params;
 import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.AcrTime;
@@ -224,8 +225,7 @@ public class MetadataResource {
 
     private Origin origin(HttpServerRequest request) {
         String subject = routing.get(MetadataAccessFilter.SUBJECT);
-        return new Origin(subject == null ? "anonymous" : subject, request.host(), request.method().name(),
-                request.getHeader("User-Agent"));
+        return DistributionRequest.origin(subject == null ? "anonymous" : subject, request);
     }
 
     private int pageSize(String n) {

@@ -16,6 +16,11 @@ public class RegistryExceptionMapper {
         if (e.code().status() >= 500) {
             LOG.errorf("metadata request failed: %s", e.getMessage());
         }
+        return response(e);
+    }
+
+    /** The Distribution error body with the refusal's status and headers (a challenge, Retry-After). */
+    static Response response(RegistryException e) {
         Response.ResponseBuilder response = Response.status(e.code().status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(e.body());
         e.headers().forEach(response::header);

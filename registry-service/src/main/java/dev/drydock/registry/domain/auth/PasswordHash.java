@@ -2,6 +2,7 @@ package dev.drydock.registry.domain.auth;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -38,6 +39,12 @@ public final class PasswordHash {
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] expected = Base64.getDecoder().decode(parts[3]);
         return MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(parts[1])));
+    }
+
+    /** Compares a secret with a candidate in time that does not depend on where they differ. */
+    public static boolean constantTimeEquals(String secret, String candidate) {
+        return MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                candidate.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A new random password: 32 characters from a URL-safe alphabet (about 190 bits). */
