@@ -31,7 +31,7 @@ public final class EventTypes {
 
     public static final EventType<TaskRunChanged> TASK_RUN_CHANGED = new EventType<>(
             "dev.drydock.task.run.changed", Topics.TASK_EVENTS, TaskRunChanged.class,
-            TaskRunChanged::task);
+            e -> e.registry() + "/" + e.runId());
 
     public static final EventType<InstanceGroupChanged> INSTANCE_GROUP_CHANGED = new EventType<>(
             "dev.drydock.instance.group.changed", Topics.INSTANCE_EVENTS, InstanceGroupChanged.class,

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,13 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String POOL = "runs-test";
 
     @Inject
     Runs runs;
 
     private Runs.Run create(String registry) {
-        return runs.create(registry, null, "QuickBuild", new JsonObject().put("dockerfile", "Dockerfile"), 3600)
-                .await().atMost(PATIENCE);
+        // a pool no worker of the application serves: only this test claims these runs
+        return runs.create(new Runs.NewRun(registry, null, "QuickBuild", "Manual", "linux/amd64",
+                new JsonObject().put("dockerfile", "Dockerfile"), 3600, Map.of(), POOL)).await().atMost(PATIENCE);
     }
 
     @Test
@@ -65,7 +68,7 @@ class RunsTest {
                     List<Runs.Run> mine = new ArrayList<>();
                     List<Runs.Run> batch;
                     do {
-                        batch = runs.claim(worker, 2).await().atMost(PATIENCE);
+                        batch = runs.claim(worker, POOL, 2).await().atMost(PATIENCE);
                         mine.addAll(batch);
                     } while (!batch.isEmpty());
                     return mine;
@@ -96,17 +99,17 @@ class RunsTest {
         // claim until ours comes (other tests' runs may be queued too)
         List<Runs.Run> claimed;
         do {
-            claimed = runs.claim(worker, 100).await().atMost(PATIENCE);
+            claimed = runs.claim(worker, POOL, 100).await().atMost(PATIENCE);
         } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
-        assertTrue(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
-        assertFalse(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE),
+        assertNotNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
+        assertNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE),
                 "a stale move is refused");
-        assertFalse(runs.transition(run.id(), RunStatus.Running, RunStatus.Queued, null).await().atMost(PATIENCE));
+        assertNull(runs.transition(run.id(), RunStatus.Running, RunStatus.Queued, null).await().atMost(PATIENCE));
 
         assertTrue(runs.recover(worker).await().atMost(PATIENCE) >= 1);
         Runs.Run recovered = runs.find(registry, run.runId()).await().atMost(PATIENCE);
         assertEquals(RunStatus.Error, recovered.status());
         assertNotNull(recovered.finishedAt());
-        assertFalse(runs.transition(run.id(), RunStatus.Error, RunStatus.Succeeded, null).await().atMost(PATIENCE));
+        assertNull(runs.transition(run.id(), RunStatus.Error, RunStatus.Succeeded, null).await().atMost(PATIENCE));
     }
 }

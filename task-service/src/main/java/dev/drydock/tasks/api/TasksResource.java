@@ -1,0 +1,87 @@
+package dev.drydock.tasks.api;
+
+import dev.drydock.tasks.persistence.Runs;
+import dev.drydock.tasks.persistence.Tasks;
+import dev.drydock.tasks.service.TaskService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+
+/** Saved tasks: {@code az acr task create/show/list/update/delete/run}. */
+@Path("/api/v1/registries/{registry}/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+public class TasksResource {
+
+    private final TaskService tasks;
+
+    TasksResource(TaskService tasks) {
+        this.tasks = tasks;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(@PathParam("registry") String registry, Dtos.TaskRequest request) {
+        return tasks.create(RunsResource.normal(registry), RunsResource.required(request))
+                .map(task -> Response.status(Response.Status.CREATED).entity(Views.task(task)).build());
+    }
+
+    @GET
+    public Uni<List<Map<String, Object>>> list(@PathParam("registry") String registry) {
+        return tasks.list(RunsResource.normal(registry)).map(all -> all.stream().map(Views::task).toList());
+    }
+
+    @GET
+    @Path("/{name}")
+    public Uni<Map<String, Object>> show(@PathParam("registry") String registry, @PathParam("name") String name) {
+        return tasks.find(RunsResource.normal(registry), name).map(task -> Views.task(found(task, name)));
+    }
+
+    @PATCH
+    @Path("/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, Object>> update(@PathParam("registry") String registry, @PathParam("name") String name,
+            Dtos.TaskRequest request) {
+        return tasks.update(RunsResource.normal(registry), name, RunsResource.required(request))
+                .map(task -> Views.task(found(task, name)));
+    }
+
+    @DELETE
+    @Path("/{name}")
+    public Uni<Response> delete(@PathParam("registry") String registry, @PathParam("name") String name) {
+        return tasks.delete(RunsResource.normal(registry), name).map(deleted -> {
+            if (!deleted) {
+                throw new NotFoundException("no task " + name);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    /** Runs the task now, with optional overrides ({@code az acr task run}). */
+    @POST
+    @Path("/{name}/runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> run(@PathParam("registry") String registry, @PathParam("name") String name,
+            Dtos.TaskRunRequest overrides) {
+        return tasks.run(RunsResource.normal(registry), name, overrides).map(run -> RunsResource.accepted(
+                found(run, name)));
+    }
+
+    private static <T> T found(T value, String name) {
+        if (value == null) {
+            throw new NotFoundException("no task " + name);
+        }
+        return value;
+    }
+}

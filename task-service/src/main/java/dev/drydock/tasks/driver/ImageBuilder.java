@@ -1,0 +1,37 @@
+package dev.drydock.tasks.driver;
+
+import dev.drydock.tasks.domain.BuildSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Builds images and pushes them: buildah in production and tests. */
+public interface ImageBuilder {
+
+    /** Where a step's child processes write and how long they may take. */
+    record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile) {
+    }
+
+    /**
+     * Builds {@code spec} from {@code context} with {@code dockerfile} and tags it with every one of {@code tags}.
+     *
+     * @param secretArguments values of secret build arguments: passed through the environment, never on a command line
+     */
+    ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
+            Map<String, String> secretArguments, StepIo io);
+
+    /** Pushes a local image to its name's registry. @return the result and the pushed manifest's digest */
+    Pushed push(String image, StepIo io);
+
+    record Pushed(ChildProcess.Result result, String digest) {
+    }
+
+    /** The digest of a local image the builds pulled (a base image), or null when it is not there. */
+    String localDigest(String reference);
+
+    /** Drops local names (the images a run built), leaving layers other images share. */
+    void forget(List<String> images);
+}

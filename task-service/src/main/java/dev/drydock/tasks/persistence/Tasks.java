@@ -1,0 +1,85 @@
+package dev.drydock.tasks.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Saved tasks per registry; names are unique regardless of case. */
+@ApplicationScoped
+public class Tasks {
+
+    /** @param secrets secret values by "arg:NAME" or "value:NAME"; never shown by the API */
+    public record Task(long id, String registry, String name, String status, String platform, int timeoutSeconds,
+            int cpu, JsonObject step, JsonObject secrets, String agentPool, Instant createdAt, Instant updatedAt) {
+    }
+
+    private static final String COLUMNS = "id, registry, name, status, platform, timeout_seconds, cpu, step, secrets,"
+            + " agent_pool, created_at, updated_at";
+
+    private final Pool pool;
+
+    Tasks(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @return the task, or null when one of that name exists */
+    public Uni<Task> create(Task task) {
+        return pool.preparedQuery("""
+                        insert into task (registry, name, status, platform, timeout_seconds, cpu, step, secrets,
+                                          agent_pool)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning""" + " " + COLUMNS)
+                .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
+                        .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
+                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool()))
+                .map(Tasks::first);
+    }
+
+    /** Replaces everything but the name. @return the task, or null when there is none */
+    public Uni<Task> update(Task task) {
+        return pool.preparedQuery("""
+                        update task set status = $3, platform = $4, timeout_seconds = $5, cpu = $6, step = $7,
+                               secrets = $8, agent_pool = $9, updated_at = now()
+                        where registry = $1 and lower(name) = lower($2) returning""" + " " + COLUMNS)
+                .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
+                        .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
+                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool()))
+                .map(Tasks::first);
+    }
+
+    public Uni<Task> find(String registry, String name) {
+        return pool.preparedQuery("select " + COLUMNS + " from task where registry = $1 and lower(name) = lower($2)")
+                .execute(Tuple.of(registry, name)).map(Tasks::first);
+    }
+
+    public Uni<List<Task>> list(String registry) {
+        return pool.preparedQuery("select " + COLUMNS + " from task where registry = $1 order by lower(name)")
+                .execute(Tuple.of(registry)).map(rows -> {
+                    List<Task> tasks = new ArrayList<>();
+                    rows.forEach(row -> tasks.add(map(row)));
+                    return tasks;
+                });
+    }
+
+    public Uni<Boolean> delete(String registry, String name) {
+        return pool.preparedQuery("delete from task where registry = $1 and lower(name) = lower($2)")
+                .execute(Tuple.of(registry, name)).map(result -> result.rowCount() == 1);
+    }
+
+    private static Task first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : map(rows.iterator().next());
+    }
+
+    private static Task map(Row r) {
+        return new Task(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                r.getInteger(5), r.getInteger(6), (JsonObject) r.getValue(7), (JsonObject) r.getValue(8),
+                r.getString(9), r.getOffsetDateTime(10).toInstant(), r.getOffsetDateTime(11).toInstant());
+    }
+}
