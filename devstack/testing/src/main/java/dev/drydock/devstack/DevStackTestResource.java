@@ -11,7 +11,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -32,24 +34,23 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
     private Infrastructure infrastructure;
     private Path home;
     private String externalServerUrl;
-    private String externalDatabase;
+    private final List<String> externalDatabases = new ArrayList<>();
+    private String user = PostgresServer.USER;
+    private String password = PostgresServer.PASSWORD;
+    private String kafkaBootstrap;
 
     @Override
     public Map<String, String> start() {
         long started = System.nanoTime();
         Map<String, String> config = new HashMap<>();
         String pgUrl = System.getenv("TEST_PG_URL");
-        String kafkaBootstrap = System.getenv("TEST_KAFKA_BOOTSTRAP");
-        String user = PostgresServer.USER;
-        String password = PostgresServer.PASSWORD;
+        kafkaBootstrap = System.getenv("TEST_KAFKA_BOOTSTRAP");
         String reactiveUrl;
         if (pgUrl != null && kafkaBootstrap != null) {
             user = envOr("TEST_PG_USER", user);
             password = envOr("TEST_PG_PASSWORD", password);
             externalServerUrl = "jdbc:" + pgUrl;
-            externalDatabase = "drydock_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            executeOnExternal("create database " + externalDatabase, user, password);
-            reactiveUrl = pgUrl.substring(0, pgUrl.lastIndexOf('/') + 1) + externalDatabase;
+            reactiveUrl = createDatabase("drydock");
             KafkaBroker.createTopics(kafkaBootstrap, Infrastructure.TOPICS);
         } else {
             try {
@@ -81,10 +82,38 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
             infrastructure.close();
             Directories.deleteRecursively(home);
         }
-        if (externalDatabase != null) {
-            executeOnExternal("drop database if exists " + externalDatabase + " with (force)",
-                    envOr("TEST_PG_USER", PostgresServer.USER), envOr("TEST_PG_PASSWORD", PostgresServer.PASSWORD));
+        for (String database : externalDatabases) {
+            executeOnExternal("drop database if exists " + database + " with (force)", user, password);
         }
+    }
+
+    /**
+     * Another database on the same server, for a sibling service a subclass starts.
+     *
+     * @return its reactive URL (user and password as for the service under test)
+     */
+    protected String createDatabase(String name) {
+        if (infrastructure != null) {
+            infrastructure.postgres().createDatabase(name);
+            return infrastructure.postgres().reactiveUrl(name);
+        }
+        String database = "drydock_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        executeOnExternal("create database " + database, user, password);
+        externalDatabases.add(database);
+        String url = externalServerUrl.substring("jdbc:".length());
+        return url.substring(0, url.lastIndexOf('/') + 1) + database;
+    }
+
+    protected String databaseUser() {
+        return user;
+    }
+
+    protected String databasePassword() {
+        return password;
+    }
+
+    protected String kafkaBootstrap() {
+        return kafkaBootstrap;
     }
 
     private void executeOnExternal(String sql, String user, String password) {

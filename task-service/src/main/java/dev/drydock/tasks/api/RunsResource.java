@@ -105,19 +105,19 @@ public class RunsResource {
     @GET
     @Path("/runs/{runId}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    public Uni<Multi<String>> logs(@PathParam("registry") String registry, @PathParam("runId") String runId,
+    public Multi<String> logs(@PathParam("registry") String registry, @PathParam("runId") String runId,
             @QueryParam("follow") @DefaultValue("false") boolean follow) {
-        return found(registry, runId).map(run -> runs.log(run, follow));
+        return found(registry, runId).onItem().transformToMulti(run -> runs.log(run, follow));
     }
 
+    /** The same as server-sent events, a line each; only for callers that ask for text/event-stream. */
     @GET
     @Path("/runs/{runId}/logs")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Produces(MediaType.SERVER_SENT_EVENTS + ";qs=0.5")
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> events(@PathParam("registry") String registry, @PathParam("runId") String runId,
             @QueryParam("follow") @DefaultValue("false") boolean follow) {
-        return found(registry, runId).onItem().transformToMulti(run -> runs.log(run, follow))
-                .onItem().transformToIterable(text -> List.of(text.split("\n")));
+        return logs(registry, runId, follow).onItem().transformToIterable(text -> List.of(text.split("\n")));
     }
 
     private Uni<Runs.Run> found(String registry, String runId) {

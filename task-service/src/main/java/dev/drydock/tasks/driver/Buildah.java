@@ -3,6 +3,7 @@ package dev.drydock.tasks.driver;
 import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.domain.BuildArgument;
 import dev.drydock.tasks.domain.BuildSpec;
+import dev.drydock.tasks.domain.Platform;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -42,10 +43,13 @@ public class Buildah implements ImageBuilder {
 
     @Override
     public ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
-            Map<String, String> secretArguments, StepIo io) {
+            Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
         List<String> command = base("bud");
         command.addAll(List.of("--isolation", config.isolation(), "--tls-verify=" + tlsVerify, "-f",
-                dockerfile.toString(), "--platform", spec.platform().toString()));
+                dockerfile.toString()));
+        if (!spec.platform().equals(Platform.DEFAULT)) {
+            command.addAll(List.of("--platform", spec.platform().toString()));
+        }
         if (io.authFile() != null) {
             command.addAll(List.of("--authfile", io.authFile().toString()));
         }
@@ -62,6 +66,7 @@ public class Buildah implements ImageBuilder {
                         : argument.name() + "=" + argument.value()));
             }
         }
+        annotations.forEach((key, value) -> command.addAll(List.of("--annotation", key + "=" + value)));
         if (spec.target() != null) {
             command.addAll(List.of("--target", spec.target()));
         }
@@ -104,17 +109,6 @@ public class Buildah implements ImageBuilder {
     }
 
     @Override
-    public String localDigest(String reference) {
-        List<String> command = base("inspect");
-        command.addAll(List.of("--type", "image", "--format", "{{.FromImageDigest}}", reference));
-        StringBuilder out = new StringBuilder();
-        ChildProcess.Result result = ChildProcess.run(command, Map.of(), null, QUICK, new RunControl(QUICK),
-                line -> out.append(line).append('\n'));
-        String digest = out.toString().strip();
-        return result.succeeded() && digest.startsWith("sha256:") ? digest : null;
-    }
-
-    @Override
     public void forget(List<String> images) {
         if (images.isEmpty()) {
             return;
@@ -136,8 +130,8 @@ public class Buildah implements ImageBuilder {
 
     /** The command as the log shows it: storage flags left out, they say nothing about the build. */
     private static List<String> display(List<String> command) {
-        List<String> shown = new ArrayList<>(command.subList(7, command.size()));
-        shown.add(0, "buildah " + command.get(6));
+        List<String> shown = new ArrayList<>(command.subList(8, command.size()));
+        shown.add(0, "buildah " + command.get(7));
         return shown;
     }
 }

@@ -19,18 +19,16 @@ public interface ImageBuilder {
      * Builds {@code spec} from {@code context} with {@code dockerfile} and tags it with every one of {@code tags}.
      *
      * @param secretArguments values of secret build arguments: passed through the environment, never on a command line
+     * @param annotations     manifest annotations the built image gets (the base image's name and digest)
      */
     ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
-            Map<String, String> secretArguments, StepIo io);
+            Map<String, String> secretArguments, Map<String, String> annotations, StepIo io);
 
     /** Pushes a local image to its name's registry. @return the result and the pushed manifest's digest */
     Pushed push(String image, StepIo io);
 
     record Pushed(ChildProcess.Result result, String digest) {
     }
-
-    /** The digest of a local image the builds pulled (a base image), or null when it is not there. */
-    String localDigest(String reference);
 
     /** Drops local names (the images a run built), leaving layers other images share. */
     void forget(List<String> images);

@@ -2,6 +2,7 @@ package dev.drydock.tasks.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.tasks.config.TasksConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,21 +64,32 @@ public class RegistryAccess {
     }
 
     /**
-     * An auth file for buildah holding a refresh token of the task service's identity for {@code registry}, or
-     * null when no service secret is configured (a registry without authentication).
+     * A refresh token of the task service's identity for {@code registry} (hours, not forever; the service secret
+     * itself never leaves this process), or null when no service secret is configured (a registry without
+     * authentication).
      */
-    public Path authFile(String registry, Path directory) throws IOException {
+    public String serviceToken(String registry) throws IOException {
         if (config.registry().serviceSecret().filter(s -> !s.isBlank()).isEmpty()) {
             return null;
         }
-        String server = loginServer(registry);
-        JsonNode answer = token(server, config.registry().serviceUser(), config.registry().serviceSecret().get());
+        JsonNode answer = token(loginServer(registry), config.registry().serviceUser(),
+                config.registry().serviceSecret().get());
         if (answer == null || !answer.hasNonNull("refresh_token")) {
             throw new IOException("the registry refused the task service's identity (is "
                     + "DRYDOCK_TASK_SERVICE_SECRET the same for both services?)");
         }
-        String auth = Base64.getEncoder().encodeToString((REFRESH_TOKEN_USER + ":"
-                + answer.get("refresh_token").asText()).getBytes(StandardCharsets.UTF_8));
+        return answer.get("refresh_token").asText();
+    }
+
+    /** The credentials a client presents with a refresh token. */
+    public static RegistryClient.Credentials tokenCredentials(String token) {
+        return new RegistryClient.Credentials(REFRESH_TOKEN_USER, token);
+    }
+
+    /** An auth file for buildah (mode 600) that logs in to {@code server} with {@code token}. */
+    public Path authFile(String server, String token, Path directory) throws IOException {
+        String auth = Base64.getEncoder().encodeToString((REFRESH_TOKEN_USER + ":" + token)
+                .getBytes(StandardCharsets.UTF_8));
         Path file = directory.resolve("auth.json");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, JSON.writeValueAsString(Map.of("auths", Map.of(server, Map.of("auth", auth)))));

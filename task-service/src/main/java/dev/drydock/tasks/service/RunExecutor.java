@@ -1,6 +1,8 @@
 package dev.drydock.tasks.service;
 
 import dev.drydock.oci.ImageReference;
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.tasks.domain.BaseImage;
 import dev.drydock.tasks.domain.BuildArgument;
 import dev.drydock.tasks.domain.BuildSpec;
@@ -56,6 +58,8 @@ public class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
     private static final Duration DB = Duration.ofSeconds(30);
     private static final int PUSH_ATTEMPTS = 3;
+    private static final String BASE_NAME = "org.opencontainers.image.base.name";
+    private static final String BASE_DIGEST = "org.opencontainers.image.base.digest";
 
     private final Runs runs;
     private final RunLogs logs;
@@ -138,6 +142,8 @@ public class RunExecutor {
             error = "the service stopped while the run was in progress";
         } else if (failure == null) {
             status = RunStatus.Succeeded;
+        } else if (execution.stepTimedOut) {
+            status = RunStatus.Timeout;
         } else {
             status = execution.internal ? RunStatus.Error : RunStatus.Failed;
         }
@@ -173,8 +179,10 @@ public class RunExecutor {
         private final AtomicReference<String> failure = new AtomicReference<>();
         private Path source;
         private Path authFile;
+        private String token;
         private String commit;
         private boolean internal;
+        private volatile boolean stepTimedOut;
 
         Execution(Runs.Run run, RunControl control, RunLog log, Map<String, String> secrets) {
             this.run = run;
@@ -194,7 +202,8 @@ public class RunExecutor {
             List<Step> plan = plan(request, variables);
             StepGraph graph = StepGraph.of(plan);
             log.accept("Logging in to registry: " + variables.registry());
-            authFile = registry.authFile(run.registry(), workspace);
+            token = registry.serviceToken(run.registry());
+            authFile = token == null ? null : registry.authFile(variables.registry(), token, workspace);
             Map<String, CompletableFuture<Boolean>> done = new HashMap<>();
             for (Step step : plan) {
                 schedule(step, plan, graph, done);
@@ -304,16 +313,24 @@ public class RunExecutor {
             }
             Dockerfile.Dependencies needs = parsed.dependencies(spec.target());
             List<String> tags = spec.tags().stream().map(this::qualify).toList();
-            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, secretValues, io);
+            List<JsonObject> resolved = new ArrayList<>();
+            Map<String, String> annotations = new HashMap<>();
+            if (needs.runtime() != null) {
+                JsonObject runtime = dependency("RunTime", needs.runtime());
+                resolved.add(runtime);
+                // what the registry tracks base-image updates by; buildah's own value is its local store's view,
+                // which can name another repository's digest of the same image
+                if (runtime.getString("digest") != null) {
+                    annotations.put(BASE_NAME, pullName(needs.runtime()));
+                    annotations.put(BASE_DIGEST, runtime.getString("digest"));
+                }
+            }
+            needs.buildTime().forEach(b -> resolved.add(dependency("BuildTime", b)));
+            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, secretValues, annotations, io);
             String error = describe(result, (int) io.timeout().toSeconds());
             if (error != null) {
                 return error;
             }
-            List<JsonObject> resolved = new ArrayList<>();
-            if (needs.runtime() != null) {
-                resolved.add(dependency("RunTime", needs.runtime()));
-            }
-            needs.buildTime().forEach(b -> resolved.add(dependency("BuildTime", b)));
             synchronized (this) {
                 built.addAll(tags);
                 for (String tag : tags) {
@@ -326,12 +343,28 @@ public class RunExecutor {
             return null;
         }
 
+        /** A base image with the digest its tag has now in its registry (the one the build is about to pull). */
         private JsonObject dependency(String type, BaseImage base) {
-            String local = base.registry().equals(BaseImage.DOCKER_HUB) ? "docker.io/" + base.repository()
-                    + (base.tag() == null ? "" : ":" + base.tag()) : base.reference();
-            String digest = base.digest() != null ? base.digest() : builder.localDigest(local);
+            String digest = base.digest();
+            if (digest == null) {
+                String host = base.registry().equals(BaseImage.DOCKER_HUB) ? "registry-1.docker.io" : base.registry();
+                boolean ours = host.equals(registry.loginServer(run.registry()));
+                try {
+                    digest = new RegistryClient(host, ours && token != null ? RegistryAccess.tokenCredentials(token)
+                            : null, Duration.ofSeconds(30)).manifest(RepositoryName.of(base.repository()),
+                            base.tag()).digest().toString();
+                } catch (IOException | RuntimeException e) {
+                    log.accept("Could not resolve the digest of " + base.reference() + ": " + e.getMessage());
+                }
+            }
             return new JsonObject().put("type", type).put("registry", base.registry())
                     .put("repository", base.repository()).put("tag", base.tag()).put("digest", digest);
+        }
+
+        /** The name a client pulls the base by: Docker Hub images as docker.io/library/... */
+        private String pullName(BaseImage base) {
+            return (base.registry().equals(BaseImage.DOCKER_HUB) ? "docker.io" : base.registry()) + "/"
+                    + base.repository() + (base.tag() != null ? ":" + base.tag() : "@" + base.digest());
         }
 
         private String push(List<String> images, ImageBuilder.StepIo io) {
@@ -365,6 +398,7 @@ public class RunExecutor {
             if (result.stop() != null) {
                 return result.stop().name().toLowerCase().replace('_', ' ');
             }
+            stepTimedOut |= result.stepTimedOut();
             return result.stepTimedOut() ? "the step exceeded its timeout of " + timeoutSeconds + " s"
                     : "exit status " + result.exitCode();
         }

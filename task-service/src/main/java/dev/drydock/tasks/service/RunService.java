@@ -81,7 +81,7 @@ public class RunService {
     public Multi<String> log(Runs.Run run, boolean follow) {
         AtomicInteger seq = new AtomicInteger();
         return Multi.createBy().repeating().uni(() -> next(run.id(), seq, follow))
-                .whilst(Optional::isPresent)
+                .until(Optional::isEmpty)
                 .map(Optional::get)
                 .filter(piece -> !piece.isEmpty());
     }

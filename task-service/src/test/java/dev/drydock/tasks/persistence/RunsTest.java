@@ -1,6 +1,6 @@
 package dev.drydock.tasks.persistence;
 
-import dev.drydock.devstack.DevStackTestResource;
+import dev.drydock.tasks.testing.TaskStackTestResource;
 import dev.drydock.tasks.domain.RunStatus;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = TaskStackTestResource.class, scope = TestResourceScope.GLOBAL)
 class RunsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
