@@ -6,7 +6,10 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,6 +37,8 @@ class RunsTest {
 
     @Inject
     Runs runs;
+    @Inject
+    Pool pool;
 
     private Runs.Run create(String registry) {
         // a pool no worker of the application serves: only this test claims these runs
@@ -111,5 +116,24 @@ class RunsTest {
         assertEquals(RunStatus.Error, recovered.status());
         assertNotNull(recovered.finishedAt());
         assertNull(runs.transition(run.id(), RunStatus.Error, RunStatus.Succeeded, null).await().atMost(PATIENCE));
+    }
+
+    @Test
+    void aRunWhoseWorkerStoppedAnsweringIsFinishedAsErrorByTheRunningService() {
+        String registry = "lost" + UUID.randomUUID().toString().substring(0, 8);
+        Runs.Run run = create(registry);
+        String worker = "vanished-" + UUID.randomUUID();
+        List<Runs.Run> claimed;
+        do {
+            claimed = runs.claim(worker, POOL, 100).await().atMost(PATIENCE);
+        } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
+        assertNotNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
+        // the replica that held it died long ago: nobody has touched the run since
+        pool.preparedQuery("update run set updated_at = now() - interval '1 hour' where id = $1")
+                .execute(Tuple.of(run.id())).await().atMost(PATIENCE);
+        Awaitility.await().atMost(PATIENCE).until(() -> runs.find(registry, run.runId()).await().atMost(PATIENCE)
+                .status() == RunStatus.Error);
+        assertEquals("the worker running it stopped answering",
+                runs.find(registry, run.runId()).await().atMost(PATIENCE).error());
     }
 }
