@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# What a quick build through Drydock costs over running the same buildah build and push by hand, on this machine.
+# Starts a throwaway local stack (nothing of the normal stack is touched), builds a small base image into it, then
+# alternates ROUNDS builds of the same workload both ways: a Dockerfile on that base with a RUN and a fresh random
+# payload each round (so no push can skip its layer). Drydock's time runs from packing the context to the end of the
+# run's followed log (upload, queue, claim, source, build, digest resolution, push, record); the hand build's from
+# `buildah bud` to the end of `buildah push` with the same storage driver and isolation.
+# Usage: bench/task-build-overhead.sh [rounds] [payload-MiB]     (defaults 5 and 32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+payload_mib=${2:-32}
+for tool in buildah curl python3 tar; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
+[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install -y busybox-static"; exit 1; }
+
+work=$(mktemp -d /tmp/drydock-taskbench.XXXXXX)
+chmod 755 "$work"
+export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
+  DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192 DRYDOCK_ADMIN_PASSWORD=bench-admin-password
+REG=127.0.0.1:$DRYDOCK_REGISTRY_PORT
+API=http://127.0.0.1:$DRYDOCK_TASKS_PORT/api/v1/registries/default
+AUTH=drydock-admin:$DRYDOCK_ADMIN_PASSWORD
+HAND=(buildah --root "$work/hand/storage" --runroot "$work/hand/run" --storage-driver vfs)
+cleanup() {
+  ./drydock-stack down >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "starting a throwaway stack under $work ..."
+./drydock-stack up >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+# packs a directory, uploads it, queues a build, follows the log to the run's end; prints the run's status
+drydock_build() {
+  local dir=$1 image=$2 source run
+  tar -C "$dir" -cf "$work/context.tar" .
+  source=$(curl -fsS -u "$AUTH" -H 'Content-Type: application/x-tar' --data-binary @"$work/context.tar" \
+    "$API/sources" | json '["sourceLocation"]')
+  run=$(curl -fsS -u "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"imageNames\":[\"$image\"],\"sourceLocation\":\"$source\"}" "$API/builds" | json '["runId"]')
+  curl -fsS -u "$AUTH" "$API/runs/$run/logs?follow=true" >"$work/run.log"
+  curl -fsS -u "$AUTH" "$API/runs/$run" | json '["status"]'
+}
+now() { date +%s.%N; }
+
+mkdir -p "$work/base"
+cp /bin/busybox "$work/base/"
+printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' \
+  >"$work/base/Dockerfile"
+status=$(drydock_build "$work/base" bench/base:1)
+[ "$status" = Succeeded ] || { echo "base build: $status"; cat "$work/run.log"; exit 1; }
+
+mkdir -p "$work/app"
+printf 'FROM %s/bench/base:1\nRUN echo building && sha256sum /bin/busybox > /checksum\nCOPY payload /payload\n' \
+  "$REG" >"$work/app/Dockerfile"
+# warm both sides: the base image is pulled once into each storage before anything is timed
+head -c $((payload_mib * 1048576)) /dev/urandom >"$work/app/payload"
+status=$(drydock_build "$work/app" bench/warm:drydock)
+[ "$status" = Succeeded ] || { echo "warm-up: $status"; cat "$work/run.log"; exit 1; }
+"${HAND[@]}" bud --isolation chroot --tls-verify=false --creds "$AUTH" -t "$REG/bench/warm:hand" "$work/app" \
+  >/dev/null 2>&1
+
+declare -a hand_times drydock_times
+for i in $(seq 1 "$rounds"); do
+  head -c $((payload_mib * 1048576)) /dev/urandom >"$work/app/payload"
+  start=$(now)
+  "${HAND[@]}" bud --isolation chroot --tls-verify=false --creds "$AUTH" -t "$REG/bench/hand:$i" "$work/app" \
+    >"$work/hand.log" 2>&1
+  "${HAND[@]}" push --tls-verify=false --creds "$AUTH" "$REG/bench/hand:$i" "docker://$REG/bench/hand:$i" \
+    >>"$work/hand.log" 2>&1
+  hand_times+=("$(echo "$(now) - $start" | bc)")
+  "${HAND[@]}" rmi "$REG/bench/hand:$i" >/dev/null 2>&1 || true
+
+  head -c $((payload_mib * 1048576)) /dev/urandom >"$work/app/payload"
+  start=$(now)
+  status=$(drydock_build "$work/app" "bench/drydock:$i")
+  drydock_times+=("$(echo "$(now) - $start" | bc)")
+  [ "$status" = Succeeded ] || { echo "round $i: $status"; cat "$work/run.log"; exit 1; }
+  printf 'round %d: by hand %.2f s, through Drydock %.2f s\n' "$i" "${hand_times[-1]}" "${drydock_times[-1]}"
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+h=$(median "${hand_times[@]}")
+d=$(median "${drydock_times[@]}")
+echo
+echo "payload ${payload_mib} MiB, $rounds rounds, medians:"
+printf '  buildah bud + push by hand: %.2f s\n' "$h"
+printf '  Drydock quick build:        %.2f s\n' "$d"
+printf '  overhead:                   %+.1f %%\n' "$(echo "($d - $h) * 100 / $h" | bc -l)"
