@@ -68,6 +68,7 @@ public class RunExecutor {
     private final RegistryAccess registry;
     private final ImageBuilder builder;
     private final CommandRunner commands;
+    private final LogSignals signals;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-log-flush");
         t.setDaemon(true);
@@ -80,7 +81,7 @@ public class RunExecutor {
     });
 
     RunExecutor(Runs runs, RunLogs logs, Sources sources, Workspaces workspaces, RegistryAccess registry,
-            ImageBuilder builder, CommandRunner commands) {
+            ImageBuilder builder, CommandRunner commands, LogSignals signals) {
         this.runs = runs;
         this.logs = logs;
         this.sources = sources;
@@ -88,6 +89,7 @@ public class RunExecutor {
         this.registry = registry;
         this.builder = builder;
         this.commands = commands;
+        this.signals = signals;
     }
 
     @PreDestroy
@@ -99,7 +101,8 @@ public class RunExecutor {
     /** Runs a claimed (Started) run to one of its final states. */
     public void execute(Runs.Run run, RunControl control) {
         Map<String, String> secrets = runs.secrets(run.id()).await().atMost(DB);
-        try (RunLog log = new RunLog(run.id(), logs, new SecretMask(new ArrayList<>(secrets.values())), timer)) {
+        try (RunLog log = new RunLog(run.id(), logs, signals, new SecretMask(new ArrayList<>(secrets.values())),
+                timer)) {
             if (runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(DB) == null) {
                 log.accept("Run ID: " + run.runId() + " ended before it started running");
                 return;
@@ -118,11 +121,15 @@ public class RunExecutor {
                 failure = "internal error: " + e.getMessage();
                 LOG.warnf(e, "run %s/%s failed unexpectedly", run.registry(), run.runId());
                 execution.internal = true;
+            }
+            try {
+                finish(run, control, log, execution, failure, Duration.between(started, Instant.now()));
             } finally {
+                signals.signal(run.id());
+                // after the run is recorded: cleaning up is not the caller's wait
                 builder.forget(execution.built());
                 Workspaces.delete(workspace);
             }
-            finish(run, control, log, execution, failure, Duration.between(started, Instant.now()));
         }
     }
 

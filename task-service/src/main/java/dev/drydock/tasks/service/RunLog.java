@@ -26,14 +26,16 @@ final class RunLog implements Consumer<String>, AutoCloseable {
 
     private final long run;
     private final RunLogs logs;
+    private final LogSignals signals;
     private final SecretMask mask;
     private final StringBuilder pending = new StringBuilder();
     private final ScheduledFuture<?> flusher;
     private int seq;
 
-    RunLog(long run, RunLogs logs, SecretMask mask, ScheduledExecutorService timer) {
+    RunLog(long run, RunLogs logs, LogSignals signals, SecretMask mask, ScheduledExecutorService timer) {
         this.run = run;
         this.logs = logs;
+        this.signals = signals;
         this.mask = mask;
         this.flusher = timer.scheduleWithFixedDelay(this::flush, FLUSH.toMillis(), FLUSH.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -64,6 +66,7 @@ final class RunLog implements Consumer<String>, AutoCloseable {
         }
         try {
             logs.append(run, ++seq, text).await().atMost(Duration.ofSeconds(30));
+            signals.signal(run);
         } catch (RuntimeException e) {
             LOG.warnf("lost %d characters of run %d's log: %s", text.length(), run, e.getMessage());
         }

@@ -21,16 +21,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RunService {
 
     private static final Logger LOG = Logger.getLogger(RunService.class);
-    private static final Duration FOLLOW_POLL = Duration.ofMillis(300);
+    /** How long a follower waits for a signal before it looks anyway (the run may live on another replica). */
+    private static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
 
     private final Runs runs;
     private final RunLogs logs;
     private final RunWorker worker;
+    private final LogSignals signals;
 
-    RunService(Runs runs, RunLogs logs, RunWorker worker) {
+    RunService(Runs runs, RunLogs logs, RunWorker worker, LogSignals signals) {
         this.runs = runs;
         this.logs = logs;
         this.worker = worker;
+        this.signals = signals;
     }
 
     public Uni<Runs.Run> quickBuild(String registry, Dtos.BuildRequest build) {
@@ -88,6 +91,8 @@ public class RunService {
 
     /** The next piece of the log; empty text while a followed run is quiet; no piece at the end. */
     private Uni<Optional<String>> next(long id, AtomicInteger seq, boolean follow) {
+        // subscribe before reading, so a chunk stored between the read and the wait is not slept through
+        Uni<Void> signal = signals.next(id, FOLLOW_POLL);
         return logs.read(id, seq.get(), 64).chain(chunks -> {
             if (!chunks.isEmpty()) {
                 seq.set(chunks.get(chunks.size() - 1).seq());
@@ -101,7 +106,7 @@ public class RunService {
             // nothing new: the log is complete once the run has finished (its last lines are stored before that)
             return runs.find(id).chain(current -> current == null || current.status().isFinished()
                     ? logs.read(id, seq.get(), 1).map(more -> more.isEmpty() ? Optional.<String>empty() : Optional.of(""))
-                    : Uni.createFrom().item(Optional.of("")).onItem().delayIt().by(FOLLOW_POLL));
+                    : signal.replaceWith(Optional.of("")));
         });
     }
 }
