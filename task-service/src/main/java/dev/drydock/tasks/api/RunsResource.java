@@ -2,6 +2,7 @@ package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.domain.RunStatus;
 import dev.drydock.tasks.persistence.Runs;
+import dev.drydock.tasks.service.Requests;
 import dev.drydock.tasks.service.InvalidRequestException;
 import dev.drydock.tasks.service.RunService;
 import dev.drydock.tasks.service.Sources;
@@ -59,14 +60,14 @@ public class RunsResource {
     @POST
     @Path("/builds")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> build(@PathParam("registry") String registry, Dtos.BuildRequest request) {
+    public Uni<Response> build(@PathParam("registry") String registry, Requests.BuildRequest request) {
         return runs.quickBuild(normal(registry), required(request)).map(RunsResource::accepted);
     }
 
     @POST
     @Path("/runs")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> run(@PathParam("registry") String registry, Dtos.RunRequest request) {
+    public Uni<Response> run(@PathParam("registry") String registry, Requests.RunRequest request) {
         return runs.quickRun(normal(registry), required(request)).map(RunsResource::accepted);
     }
 

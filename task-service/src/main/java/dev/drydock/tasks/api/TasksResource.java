@@ -2,6 +2,7 @@ package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.persistence.Runs;
 import dev.drydock.tasks.persistence.Tasks;
+import dev.drydock.tasks.service.Requests;
 import dev.drydock.tasks.service.TaskService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +33,7 @@ public class TasksResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(@PathParam("registry") String registry, Dtos.TaskRequest request) {
+    public Uni<Response> create(@PathParam("registry") String registry, Requests.TaskRequest request) {
         return tasks.create(RunsResource.normal(registry), RunsResource.required(request))
                 .map(task -> Response.status(Response.Status.CREATED).entity(Views.task(task)).build());
     }
@@ -52,7 +53,7 @@ public class TasksResource {
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> update(@PathParam("registry") String registry, @PathParam("name") String name,
-            Dtos.TaskRequest request) {
+            Requests.TaskRequest request) {
         return tasks.update(RunsResource.normal(registry), name, RunsResource.required(request))
                 .map(task -> Views.task(found(task, name)));
     }
@@ -73,7 +74,7 @@ public class TasksResource {
     @Path("/{name}/runs")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> run(@PathParam("registry") String registry, @PathParam("name") String name,
-            Dtos.TaskRunRequest overrides) {
+            Requests.TaskRunRequest overrides) {
         return tasks.run(RunsResource.normal(registry), name, overrides).map(run -> RunsResource.accepted(
                 found(run, name)));
     }

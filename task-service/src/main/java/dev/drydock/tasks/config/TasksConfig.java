@@ -40,6 +40,10 @@ public interface TasksConfig {
     @WithDefault("2147483648")
     long maxContextBytes();
 
+    /** How long a finished run's log is kept (ACR keeps 30 days); the run's record stays. */
+    @WithDefault("30d")
+    Duration logRetention();
+
     /** How long uploaded sources are kept for runs to use. */
     @WithDefault("24h")
     Duration sourceRetention();

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,14 @@ public class RunLogs {
     public Uni<Void> append(long run, int seq, String text) {
         return pool.preparedQuery("insert into run_log (run, seq, text) values ($1, $2, $3)")
                 .execute(Tuple.of(run, seq, text)).replaceWithVoid();
+    }
+
+    /** Deletes the logs of runs that finished more than {@code age} ago. @return chunks deleted */
+    public Uni<Integer> deleteFinishedBefore(Duration age) {
+        return pool.preparedQuery("""
+                        delete from run_log where run in (select id from run
+                            where finished_at < now() - make_interval(secs => $1))""")
+                .execute(Tuple.of((double) age.toSeconds())).map(result -> result.rowCount());
     }
 
     /** The chunks after {@code afterSeq}, in order, at most {@code limit}. */

@@ -1,7 +1,6 @@
 package dev.drydock.tasks.service;
 
 import dev.drydock.oci.ImageReference;
-import dev.drydock.tasks.api.Dtos;
 import dev.drydock.tasks.domain.BuildArgument;
 import dev.drydock.tasks.domain.Platform;
 import dev.drydock.tasks.domain.RunVariables;
@@ -69,7 +68,7 @@ final class RunRequests {
     }
 
     /** A Docker build and push; secret argument values go to {@code secrets}. */
-    static JsonObject build(List<String> imageNames, String dockerFilePath, List<Dtos.Argument> arguments,
+    static JsonObject build(List<String> imageNames, String dockerFilePath, List<Requests.Argument> arguments,
             String target, Boolean push, Boolean noCache, String sourceLocation, Map<String, String> secrets) {
         List<String> names = imageNames == null ? List.of() : imageNames;
         for (String name : names) {
@@ -91,7 +90,7 @@ final class RunRequests {
             throw new InvalidRequestException("dockerFilePath is a path inside the source, got " + dockerfile);
         }
         JsonArray args = new JsonArray();
-        for (Dtos.Argument argument : arguments == null ? List.<Dtos.Argument>of() : arguments) {
+        for (Requests.Argument argument : arguments == null ? List.<Requests.Argument>of() : arguments) {
             boolean secret = Boolean.TRUE.equals(argument.isSecret());
             try {
                 new BuildArgument(argument.name(), argument.value(), secret);

@@ -1,6 +1,5 @@
 package dev.drydock.tasks.service;
 
-import dev.drydock.tasks.api.Dtos;
 import dev.drydock.tasks.persistence.RunLogs;
 import dev.drydock.tasks.persistence.Runs;
 import io.smallrye.mutiny.Multi;
@@ -36,7 +35,7 @@ public class RunService {
         this.signals = signals;
     }
 
-    public Uni<Runs.Run> quickBuild(String registry, Dtos.BuildRequest build) {
+    public Uni<Runs.Run> quickBuild(String registry, Requests.BuildRequest build) {
         Map<String, String> secrets = new HashMap<>();
         JsonObject request = RunRequests.build(build.imageNames(), build.dockerFilePath(), build.arguments(),
                 build.target(), build.isPushEnabled(), build.noCache(), build.sourceLocation(), secrets);
@@ -44,7 +43,7 @@ public class RunService {
                 request, RunRequests.timeout(build.timeout()), secrets, RunRequests.agentPool(build.agentPoolName())));
     }
 
-    public Uni<Runs.Run> quickRun(String registry, Dtos.RunRequest run) {
+    public Uni<Runs.Run> quickRun(String registry, Requests.RunRequest run) {
         Map<String, String> secrets = new HashMap<>();
         JsonObject request = RunRequests.file(run.taskFile(), run.cmd(), run.cmd() == null ? null : run.timeout(),
                 run.values(), run.secretValues(), run.sourceLocation(), secrets);

@@ -37,6 +37,7 @@ public class RunWorker {
 
     private final Runs runs;
     private final RunExecutor executor;
+    private final Workspaces workspaces;
     private final TasksConfig config;
     private final String workerId;
     private final Semaphore slots;
@@ -47,9 +48,10 @@ public class RunWorker {
     private Thread poller;
     private volatile boolean stopping;
 
-    RunWorker(Runs runs, RunExecutor executor, TasksConfig config) {
+    RunWorker(Runs runs, RunExecutor executor, Workspaces workspaces, TasksConfig config) {
         this.runs = runs;
         this.executor = executor;
+        this.workspaces = workspaces;
         this.config = config;
         this.workerId = config.workerId().orElseGet(RunWorker::hostName);
         this.slots = new Semaphore(config.concurrency());
@@ -60,6 +62,7 @@ public class RunWorker {
         if (recovered > 0) {
             LOG.infof("finished %d run(s) as Error that worker %s held when it stopped", recovered, workerId);
         }
+        workspaces.clear();
         pool = Executors.newFixedThreadPool(config.concurrency(), r -> new Thread(r, "run-worker"));
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "run-heartbeat");

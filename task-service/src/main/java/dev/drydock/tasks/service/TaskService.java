@@ -1,6 +1,5 @@
 package dev.drydock.tasks.service;
 
-import dev.drydock.tasks.api.Dtos;
 import dev.drydock.tasks.persistence.Runs;
 import dev.drydock.tasks.persistence.Tasks;
 import io.smallrye.mutiny.Uni;
@@ -35,7 +34,7 @@ public class TaskService {
     }
 
     /** @throws ConflictException when the name is taken */
-    public Uni<Tasks.Task> create(String registry, Dtos.TaskRequest request) {
+    public Uni<Tasks.Task> create(String registry, Requests.TaskRequest request) {
         if (request.name() == null || !request.name().matches("[A-Za-z0-9][A-Za-z0-9_-]{4,49}")) {
             throw new InvalidRequestException("a task name is 5 to 50 letters, digits, _ and -, starting with a"
                     + " letter or digit; got " + request.name());
@@ -51,7 +50,7 @@ public class TaskService {
     }
 
     /** Changes the fields given; a new step replaces the old one whole. @return null when there is no such task */
-    public Uni<Tasks.Task> update(String registry, String name, Dtos.TaskRequest request) {
+    public Uni<Tasks.Task> update(String registry, String name, Requests.TaskRequest request) {
         if (request.name() != null && !request.name().equalsIgnoreCase(name)) {
             throw new InvalidRequestException("a task cannot be renamed");
         }
@@ -72,8 +71,8 @@ public class TaskService {
     }
 
     /** Queues a run of the task ({@code az acr task run}). @return null when there is no such task */
-    public Uni<Runs.Run> run(String registry, String name, Dtos.TaskRunRequest overrides) {
-        Dtos.TaskRunRequest given = overrides == null ? new Dtos.TaskRunRequest(null, null, null, null) : overrides;
+    public Uni<Runs.Run> run(String registry, String name, Requests.TaskRunRequest overrides) {
+        Requests.TaskRunRequest given = overrides == null ? new Requests.TaskRunRequest(null, null, null, null) : overrides;
         return tasks.find(registry, name).chain(task -> {
             if (task == null) {
                 return Uni.createFrom().nullItem();
@@ -86,7 +85,7 @@ public class TaskService {
     }
 
     /** The run a task makes, with a run's overrides applied (values merge; arguments replace by name). */
-    Runs.NewRun runOf(Tasks.Task task, Dtos.TaskRunRequest overrides, String trigger) {
+    Runs.NewRun runOf(Tasks.Task task, Requests.TaskRunRequest overrides, String trigger) {
         JsonObject step = task.step();
         Map<String, String> secrets = new HashMap<>();
         task.secrets().forEach(e -> secrets.put(e.getKey(), String.valueOf(e.getValue())));
@@ -94,15 +93,15 @@ public class TaskService {
         JsonObject request;
         String runType;
         if (step.getString("type").equals("Docker")) {
-            List<Dtos.Argument> arguments = new ArrayList<>();
+            List<Requests.Argument> arguments = new ArrayList<>();
             for (Object a : step.getJsonArray("arguments", new JsonArray())) {
                 JsonObject argument = (JsonObject) a;
                 boolean secret = argument.getBoolean("isSecret", false);
-                arguments.add(new Dtos.Argument(argument.getString("name"),
+                arguments.add(new Requests.Argument(argument.getString("name"),
                         secret ? secrets.get("arg:" + argument.getString("name")) : argument.getString("value"), secret));
             }
             if (overrides.arguments() != null) {
-                for (Dtos.Argument override : overrides.arguments()) {
+                for (Requests.Argument override : overrides.arguments()) {
                     arguments.removeIf(a -> a.name().equals(override.name()));
                     arguments.add(override);
                 }
@@ -135,7 +134,7 @@ public class TaskService {
     }
 
     /** The task to store: the request checked (by building a run request from it) and merged over what exists. */
-    private static Tasks.Task task(String registry, String name, Dtos.TaskRequest request, Tasks.Task existing) {
+    private static Tasks.Task task(String registry, String name, Requests.TaskRequest request, Tasks.Task existing) {
         String status = request.status() != null ? request.status() : existing != null ? existing.status() : "Enabled";
         if (!status.equals("Enabled") && !status.equals("Disabled")) {
             throw new InvalidRequestException("status is Enabled or Disabled, got " + status);
@@ -164,7 +163,7 @@ public class TaskService {
         return new Tasks.Task(0, registry, name, status, platform, timeout, cpu, step, secrets, pool, null, null);
     }
 
-    private static JsonObject step(Dtos.TaskStep step, JsonObject secretsOut) {
+    private static JsonObject step(Requests.TaskStep step, JsonObject secretsOut) {
         if (step.type() == null || !STEP_TYPES.contains(step.type())) {
             throw new InvalidRequestException("step.type is one of " + STEP_TYPES + ", got " + step.type());
         }

@@ -19,6 +19,11 @@ public class Workspaces {
         this.root = Path.of(config.dataDir()).toAbsolutePath().resolve("runs");
     }
 
+    /** Removes every workspace: at start, none of them belongs to a run that still executes here. */
+    public void clear() {
+        delete(root);
+    }
+
     public Path create(String registry, String runId) throws IOException {
         Path dir = root.resolve(registry + "-" + runId);
         delete(dir);

@@ -1,12 +1,12 @@
-package dev.drydock.tasks.api;
+package dev.drydock.tasks.service;
 
 import java.util.List;
 import java.util.Map;
 
 /** The request bodies of the tasks API, with ACR's field names. Unknown fields are refused (400). */
-public final class Dtos {
+public final class Requests {
 
-    private Dtos() {
+    private Requests() {
     }
 
     /** {@code --build-arg} ({@code isSecret} false) or {@code --secret-build-arg} (true). */
