@@ -46,7 +46,7 @@ class EventTypesTest {
         assertEquals(Set.of("registry", "repository", "digest"), requiredFields(EventTypes.IMAGE_DELETED));
         assertEquals(Set.of("registry", "base", "newDigest"), requiredFields(EventTypes.BASE_IMAGE_UPDATED));
         assertEquals(Set.of("repositoryUrl", "branch", "commit"), requiredFields(EventTypes.SOURCE_COMMIT_PUSHED));
-        assertEquals(Set.of("runId", "task", "status"), requiredFields(EventTypes.TASK_RUN_CHANGED));
+        assertEquals(Set.of("registry", "runId", "runType", "status"), requiredFields(EventTypes.TASK_RUN_CHANGED));
         assertEquals(Set.of("group", "state"), requiredFields(EventTypes.INSTANCE_GROUP_CHANGED));
     }
 
@@ -58,6 +58,8 @@ class EventTypesTest {
                 EventTypes.BASE_IMAGE_UPDATED.keyOf(EventSamples.payload(EventTypes.BASE_IMAGE_UPDATED)));
         assertEquals("https://git.example.com/contoso/web.git",
                 EventTypes.SOURCE_COMMIT_PUSHED.keyOf(EventSamples.payload(EventTypes.SOURCE_COMMIT_PUSHED)));
+        assertEquals("contoso/ca1b",
+                EventTypes.TASK_RUN_CHANGED.keyOf(EventSamples.payload(EventTypes.TASK_RUN_CHANGED)));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.drydock.tasks.domain.SourceLocation;
 import dev.drydock.tasks.domain.Step;
 import dev.drydock.tasks.domain.StepGraph;
 import dev.drydock.tasks.domain.TaskFile;
+import dev.drydock.tasks.domain.TaskFileException;
 import dev.drydock.tasks.domain.Template;
 import dev.drydock.tasks.domain.Words;
 import dev.drydock.tasks.driver.ChildProcess;
@@ -115,11 +116,16 @@ public class RunExecutor {
             try {
                 workspace = workspaces.create(run.registry(), run.runId());
                 failure = execution.run(workspace);
-            } catch (StepFailure | StepRefusedException | IllegalArgumentException e) {
+            } catch (StepFailure | StepRefusedException | TaskFileException | IllegalArgumentException e) {
                 failure = e.getMessage();
-            } catch (IOException | RuntimeException e) {
-                failure = "internal error: " + e.getMessage();
-                LOG.warnf(e, "run %s/%s failed unexpectedly", run.registry(), run.runId());
+            } catch (IOException e) {
+                // the registry or the disk, not the run's content: Error, and no stack trace for an outage
+                failure = "Drydock could not carry out the run: " + e.getMessage();
+                LOG.warnf("run %s/%s: %s", run.registry(), run.runId(), e.getMessage());
+                execution.internal = true;
+            } catch (RuntimeException e) {
+                failure = "Drydock could not carry out the run: " + e;
+                LOG.errorf(e, "run %s/%s failed unexpectedly", run.registry(), run.runId());
                 execution.internal = true;
             }
             try {
@@ -188,7 +194,7 @@ public class RunExecutor {
         private Path authFile;
         private String token;
         private String commit;
-        private boolean internal;
+        private volatile boolean internal;
         private volatile boolean stepTimedOut;
 
         Execution(Runs.Run run, RunControl control, RunLog log, Map<String, String> secrets) {
@@ -260,6 +266,11 @@ public class RunExecutor {
                 }
             } catch (StepFailure | StepRefusedException | IllegalArgumentException e) {
                 error = e.getMessage();
+            } catch (RuntimeException e) {
+                // buildah missing, a disk full: Drydock's failure, not the step's
+                internal = true;
+                error = e.getMessage();
+                LOG.warnf("run %s/%s, step %s: %s", run.registry(), run.runId(), step.id(), e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 control.stop(RunControl.Stop.SHUTDOWN);
@@ -358,7 +369,7 @@ public class RunExecutor {
                 boolean ours = host.equals(registry.loginServer(run.registry()));
                 try {
                     digest = new RegistryClient(host, ours && token != null ? RegistryAccess.tokenCredentials(token)
-                            : null, Duration.ofSeconds(30)).manifest(RepositoryName.of(base.repository()),
+                            : null, Duration.ofSeconds(10)).manifest(RepositoryName.of(base.repository()),
                             base.tag()).digest().toString();
                 } catch (IOException | RuntimeException e) {
                     log.accept("Could not resolve the digest of " + base.reference() + ": " + e.getMessage());
@@ -421,10 +432,15 @@ public class RunExecutor {
             return ref.host() == null ? registry.loginServer(run.registry()) + "/" + image : image;
         }
 
+        /** A path of the source; through links too, since a Git source may hold a link to anywhere on the host. */
         private Path inside(String relative, String what) {
             Path path = source.resolve(relative).normalize();
-            if (!path.startsWith(source)) {
-                throw new StepFailure("the " + what + " " + relative + " leaves the source");
+            try {
+                if (!path.startsWith(source) || Files.exists(path) && !path.toRealPath().startsWith(source)) {
+                    throw new StepFailure("the " + what + " " + relative + " leaves the source");
+                }
+            } catch (IOException e) {
+                throw new StepFailure("cannot read the " + what + " " + relative + ": " + e.getMessage());
             }
             return path;
         }

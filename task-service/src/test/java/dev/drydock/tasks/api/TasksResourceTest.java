@@ -95,6 +95,19 @@ class TasksResourceTest {
     }
 
     @Test
+    void aDockerfileLinkingOutOfItsGitSourceIsRefused() {
+        try (GitServer git = GitServer.start(temp)) {
+            git.repository("sneaky", "main", Map.of("Dockerfile@link", "/etc/passwd"));
+            String runId = TasksApi.build(Map.of("imageNames", List.of("apps/sneaky:1"),
+                    "sourceLocation", git.url("sneaky") + "#main"));
+            JsonPath run = awaitEnd(runId);
+            assertEquals("Failed", run.getString("status"));
+            assertTrue(run.getString("runErrorMessage").contains("leaves the source"), run.getString("runErrorMessage"));
+            assertFalse(log(runId).contains("root:"), "nothing of the host file reaches the log");
+        }
+    }
+
+    @Test
     void aGitSourceThatCannotBeClonedFailsTheRunWithTheReason() {
         String runId = TasksApi.build(Map.of("imageNames", List.of("apps/nowhere:1"),
                 "sourceLocation", "git://127.0.0.1:9/missing.git#main"));

@@ -43,15 +43,23 @@ public final class GitServer implements AutoCloseable {
         }
     }
 
-    /** Creates {@code name}.git with the files committed on {@code branch}. @return the commit's id */
+    /**
+     * Creates {@code name}.git with the files committed on {@code branch}; a name ending in "@link" becomes a
+     * symbolic link (without the suffix) to the text. @return the commit's id
+     */
     public String repository(String name, String branch, Map<String, String> files) {
         Path work = root.resolve(name + "-work");
         git(root, "init", "--quiet", "-b", branch, work.toString());
         try {
             for (Map.Entry<String, String> file : files.entrySet()) {
-                Path path = work.resolve(file.getKey());
+                boolean link = file.getKey().endsWith("@link");
+                Path path = work.resolve(file.getKey().replace("@link", ""));
                 Files.createDirectories(path.getParent());
-                Files.writeString(path, file.getValue());
+                if (link) {
+                    Files.createSymbolicLink(path, Path.of(file.getValue()));
+                } else {
+                    Files.writeString(path, file.getValue());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
