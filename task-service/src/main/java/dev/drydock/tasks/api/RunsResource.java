@@ -2,8 +2,8 @@ package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.domain.RunStatus;
 import dev.drydock.tasks.persistence.Runs;
-import dev.drydock.tasks.service.Requests;
 import dev.drydock.tasks.service.InvalidRequestException;
+import dev.drydock.tasks.service.Requests;
 import dev.drydock.tasks.service.RunService;
 import dev.drydock.tasks.service.Sources;
 import io.smallrye.common.annotation.Blocking;
@@ -12,14 +12,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -134,7 +132,11 @@ public class RunsResource {
         return Response.status(Response.Status.ACCEPTED).entity(Views.run(run)).build();
     }
 
+    /** The registry's name as stored; anything that is no registry name (a path trick, say) is not found. */
     static String normal(String registry) {
+        if (!registry.matches("[A-Za-z0-9]{1,50}")) {
+            throw new NotFoundException("no registry " + registry);
+        }
         return registry.toLowerCase(Locale.ROOT);
     }
 

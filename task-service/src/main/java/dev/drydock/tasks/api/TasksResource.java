@@ -1,7 +1,6 @@
 package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.persistence.Runs;
-import dev.drydock.tasks.persistence.Tasks;
 import dev.drydock.tasks.service.Requests;
 import dev.drydock.tasks.service.TaskService;
 import io.smallrye.mutiny.Uni;
