@@ -2,6 +2,7 @@ package dev.drydock.outbox;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -32,5 +33,18 @@ public class IdempotentConsumer {
     public Uni<Boolean> applyOnce(String consumer, String eventId, Supplier<Uni<Void>> effect) {
         return Panache.withTransaction(() -> store.markProcessed(consumer, eventId, clock.instant())
                 .chain(first -> first ? effect.get().replaceWith(true) : Uni.createFrom().item(false)));
+    }
+
+    /**
+     * The same for services that use the reactive SQL client: {@code tx} is a connection with its transaction open
+     * ({@code Pool.withTransaction}), and the effect must use it.
+     */
+    public Uni<Boolean> applyOnce(SqlConnection tx, String consumer, String eventId, Supplier<Uni<Void>> effect) {
+        if (tx.transaction() == null) {
+            return Uni.createFrom().failure(new IllegalStateException(
+                    "an event's effect and its processed mark belong in one transaction; none is active"));
+        }
+        return store.markProcessed(tx, consumer, eventId, clock.instant())
+                .chain(first -> first ? effect.get().replaceWith(true) : Uni.createFrom().item(false));
     }
 }

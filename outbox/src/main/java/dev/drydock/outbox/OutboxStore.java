@@ -63,6 +63,14 @@ public class OutboxStore {
                 .map(inserted -> inserted == 1);
     }
 
+    Uni<Boolean> markProcessed(SqlClient tx, String consumer, String eventId, Instant now) {
+        return tx.preparedQuery("""
+                        insert into processed_event (consumer, event_id, processed_at) values ($1, $2, $3)
+                        on conflict do nothing""")
+                .execute(Tuple.of(consumer, eventId, now.atOffset(ZoneOffset.UTC)))
+                .map(result -> result.rowCount() == 1);
+    }
+
     static UUID newEventId() {
         return UUID.randomUUID();
     }

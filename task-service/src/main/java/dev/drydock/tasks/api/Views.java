@@ -1,12 +1,15 @@
 package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.domain.Platform;
+import dev.drydock.tasks.domain.Schedule;
+import dev.drydock.tasks.domain.SourceLocation;
 import dev.drydock.tasks.persistence.Runs;
 import dev.drydock.tasks.persistence.Tasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,9 @@ final class Views {
         view.put("sourceLocation", run.request().getString("sourceLocation"));
         view.put("cancelRequested", run.cancelRequested());
         view.put("agentPoolName", run.agentPool());
+        if (run.triggerInfo() != null) {
+            view.putAll(run.triggerInfo().getMap());
+        }
         return view;
     }
 
@@ -65,9 +71,39 @@ final class Views {
             });
         }
         view.put("step", step.getMap());
+        view.put("trigger", trigger(task));
         view.put("creationDate", text(task.createdAt()));
         view.put("lastUpdatedTime", text(task.updatedAt()));
         return view;
+    }
+
+    /** ACR's trigger properties, with each timer's next fire time. */
+    private static Map<String, Object> trigger(Tasks.Task task) {
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("baseImageTrigger", Map.of("name", "defaultBaseimageTriggerName",
+                "status", task.triggers().baseImage() ? "Enabled" : "Disabled",
+                "baseImageTriggerType", task.triggers().baseImageType()));
+        SourceLocation source = SourceLocation.parse(task.step().getString("contextPath"));
+        if (source.kind() == SourceLocation.Kind.GIT) {
+            trigger.put("sourceTriggers", List.of(Map.of("name", "defaultSourceTriggerName",
+                    "status", task.triggers().source() ? "Enabled" : "Disabled",
+                    "sourceTriggerEvents", List.of("commit"),
+                    "sourceRepository", Map.of("repositoryUrl", source.gitUrl(),
+                            "branch", source.gitRef() == null ? SourceLocation.DEFAULT_BRANCH : source.gitRef()))));
+        }
+        List<Map<String, Object>> timers = new ArrayList<>();
+        Instant now = Instant.now();
+        task.triggers().timers().forEach(t -> {
+            JsonObject timer = (JsonObject) t;
+            Map<String, Object> view = new LinkedHashMap<>(timer.getMap());
+            if (timer.getString("status").equals("Enabled")) {
+                Schedule.parse(timer.getString("schedule")).next(now)
+                        .ifPresent(next -> view.put("nextFireTime", next.toString()));
+            }
+            timers.add(view);
+        });
+        trigger.put("timerTriggers", timers);
+        return trigger;
     }
 
     private static Map<String, Object> platform(String text) {

@@ -17,6 +17,8 @@ public record SourceLocation(Kind kind, String upload, String gitUrl, String git
     private static final Set<String> GIT_SCHEMES = Set.of("https", "http", "git");
 
     public static final SourceLocation NONE = new SourceLocation(Kind.NONE, null, null, null, null);
+    /** The branch a Git context without one follows, for source triggers. */
+    public static final String DEFAULT_BRANCH = "main";
 
     /** @throws IllegalArgumentException for text that is none of the three */
     public static SourceLocation parse(String text) {

@@ -36,12 +36,20 @@ public class Runs {
     public record Run(long id, String registry, String runId, String task, String runType, RunStatus status,
             JsonObject request, int timeoutSeconds, String claimedBy, String error, Instant createdAt,
             Instant startedAt, Instant finishedAt, String trigger, String platform, boolean cancelRequested,
-            JsonArray outputImages, JsonArray dependencies, String sourceCommit, Instant updatedAt, String agentPool) {
+            JsonArray outputImages, JsonArray dependencies, String sourceCommit, Instant updatedAt, String agentPool,
+            JsonObject triggerInfo) {
     }
 
-    /** What a new run is. @param secrets secret values by name, kept apart from the request */
+    /**
+     * What a new run is.
+     *
+     * @param secrets     secret values by name, kept apart from the request
+     * @param triggerInfo what started it beyond the trigger's name (ACR's imageUpdateTrigger, sourceTrigger,
+     *                    timerTrigger), or null
+     */
     public record NewRun(String registry, String task, String runType, String trigger, String platform,
-            JsonObject request, int timeoutSeconds, Map<String, String> secrets, String agentPool) {
+            JsonObject request, int timeoutSeconds, Map<String, String> secrets, String agentPool,
+            JsonObject triggerInfo) {
     }
 
     /** Which runs a listing shows. Null fields do not filter. */
@@ -50,7 +58,7 @@ public class Runs {
 
     private static final String COLUMNS = "id, registry, run_id, task, run_type, status, request, timeout_seconds,"
             + " claimed_by, error, created_at, started_at, finished_at, trigger, platform, cancel_requested,"
-            + " output_images, dependencies, source_commit, updated_at, agent_pool";
+            + " output_images, dependencies, source_commit, updated_at, agent_pool, trigger_info";
 
     private final Pool pool;
     private final OutboxWriter outbox;
@@ -62,25 +70,30 @@ public class Runs {
 
     /** Queues a run under the registry's next run id. */
     public Uni<Run> create(NewRun run) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return pool.withTransaction(tx -> create(tx, run));
+    }
+
+    /** The same inside the caller's transaction (a trigger records the event it consumed in it too). */
+    public Uni<Run> create(SqlConnection tx, NewRun run) {
+        return tx.preparedQuery("""
                         insert into run_sequence (registry, last) values ($1, 1)
                         on conflict (registry) do update set last = run_sequence.last + 1 returning last""")
                 .execute(Tuple.of(run.registry()))
                 .chain(rows -> tx.preparedQuery("""
                                 insert into run (registry, run_id, task, run_type, request, timeout_seconds, trigger,
-                                                 platform, agent_pool)
-                                values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning""" + " " + COLUMNS)
+                                                 platform, agent_pool, trigger_info)
+                                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning""" + " " + COLUMNS)
                         .execute(Tuple.tuple().addString(run.registry())
                                 .addString(RunId.of(rows.iterator().next().getLong(0))).addString(run.task())
                                 .addString(run.runType()).addValue(run.request()).addInteger(run.timeoutSeconds())
                                 .addString(run.trigger()).addString(run.platform())
-                                .addString(run.agentPool())))
+                                .addString(run.agentPool()).addValue(run.triggerInfo())))
                 .map(Runs::first)
                 .call(created -> run.secrets().isEmpty() ? Uni.createFrom().voidItem() : tx.preparedQuery(
                                 "insert into run_secret (run, name, value) values ($1, $2, $3)")
                         .executeBatch(run.secrets().entrySet().stream()
                                 .map(e -> Tuple.of(created.id(), e.getKey(), e.getValue())).toList()))
-                .call(created -> announce(tx, created)));
+                .call(created -> announce(tx, created));
     }
 
     /** Claims up to {@code limit} queued runs of an agent pool, oldest first, for {@code worker}: they become Started. */
@@ -264,7 +277,7 @@ public class Runs {
                 RunStatus.valueOf(r.getString(5)), (JsonObject) r.getValue(6), r.getInteger(7), r.getString(8),
                 r.getString(9), instant(r, 10), instant(r, 11), instant(r, 12), r.getString(13), r.getString(14),
                 r.getBoolean(15), (JsonArray) r.getValue(16), (JsonArray) r.getValue(17), r.getString(18),
-                instant(r, 19), r.getString(20));
+                instant(r, 19), r.getString(20), (JsonObject) r.getValue(21));
     }
 
     private static Instant instant(Row row, int column) {

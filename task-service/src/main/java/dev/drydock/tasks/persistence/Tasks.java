@@ -1,6 +1,7 @@
 package dev.drydock.tasks.persistence;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,13 +17,23 @@ import java.util.List;
 @ApplicationScoped
 public class Tasks {
 
-    /** @param secrets secret values by "arg:NAME" or "value:NAME"; never shown by the API */
+    /**
+     * @param secrets secret values by "arg:NAME" or "value:NAME"; never shown by the API
+     * @param timers  [{name, schedule, status}]
+     */
     public record Task(long id, String registry, String name, String status, String platform, int timeoutSeconds,
-            int cpu, JsonObject step, JsonObject secrets, String agentPool, Instant createdAt, Instant updatedAt) {
+            int cpu, JsonObject step, JsonObject secrets, String agentPool, Instant createdAt, Instant updatedAt,
+            Triggers triggers) {
+    }
+
+    /** A task's triggers: base-image updates (Runtime or All), commits to its Git context, timers. */
+    public record Triggers(boolean baseImage, String baseImageType, boolean source, JsonArray timers) {
+        public static final Triggers DEFAULT = new Triggers(true, "Runtime", true, new JsonArray());
     }
 
     private static final String COLUMNS = "id, registry, name, status, platform, timeout_seconds, cpu, step, secrets,"
-            + " agent_pool, created_at, updated_at";
+            + " agent_pool, created_at, updated_at, base_image_trigger_enabled, base_image_trigger_type,"
+            + " source_trigger_enabled, timers";
 
     private final Pool pool;
 
@@ -34,11 +45,15 @@ public class Tasks {
     public Uni<Task> create(Task task) {
         return pool.preparedQuery("""
                         insert into task (registry, name, status, platform, timeout_seconds, cpu, step, secrets,
-                                          agent_pool)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning""" + " " + COLUMNS)
+                                          agent_pool, base_image_trigger_enabled, base_image_trigger_type,
+                                          source_trigger_enabled, timers)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict do nothing
+                        returning""" + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
                         .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
-                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool()))
+                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool())
+                        .addBoolean(task.triggers().baseImage()).addString(task.triggers().baseImageType())
+                        .addBoolean(task.triggers().source()).addValue(task.triggers().timers()))
                 .map(Tasks::first);
     }
 
@@ -46,11 +61,15 @@ public class Tasks {
     public Uni<Task> update(Task task) {
         return pool.preparedQuery("""
                         update task set status = $3, platform = $4, timeout_seconds = $5, cpu = $6, step = $7,
-                               secrets = $8, agent_pool = $9, updated_at = now()
+                               secrets = $8, agent_pool = $9, base_image_trigger_enabled = $10,
+                               base_image_trigger_type = $11, source_trigger_enabled = $12, timers = $13,
+                               updated_at = now()
                         where registry = $1 and lower(name) = lower($2) returning""" + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
                         .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
-                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool()))
+                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool())
+                        .addBoolean(task.triggers().baseImage()).addString(task.triggers().baseImageType())
+                        .addBoolean(task.triggers().source()).addValue(task.triggers().timers()))
                 .map(Tasks::first);
     }
 
@@ -80,6 +99,7 @@ public class Tasks {
     private static Task map(Row r) {
         return new Task(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                 r.getInteger(5), r.getInteger(6), (JsonObject) r.getValue(7), (JsonObject) r.getValue(8),
-                r.getString(9), r.getOffsetDateTime(10).toInstant(), r.getOffsetDateTime(11).toInstant());
+                r.getString(9), r.getOffsetDateTime(10).toInstant(), r.getOffsetDateTime(11).toInstant(),
+                new Triggers(r.getBoolean(12), r.getString(13), r.getBoolean(14), (JsonArray) r.getValue(15)));
     }
 }

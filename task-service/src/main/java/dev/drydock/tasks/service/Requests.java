@@ -39,7 +39,24 @@ public final class Requests {
 
     /** Creating a task names it; updating it may change any field but the name. */
     public record TaskRequest(String name, String status, String platform, Integer timeout,
-            AgentConfiguration agentConfiguration, TaskStep step, String agentPoolName) {
+            AgentConfiguration agentConfiguration, TaskStep step, String agentPoolName, Trigger trigger) {
+    }
+
+    /** ACR's trigger properties; on update, what is given replaces what was. */
+    public record Trigger(BaseImageTrigger baseImageTrigger, List<SourceTrigger> sourceTriggers,
+            List<TimerTrigger> timerTriggers) {
+    }
+
+    /** @param baseImageTriggerType Runtime (the final stage's base, default) or All (every base) */
+    public record BaseImageTrigger(String status, String baseImageTriggerType) {
+    }
+
+    /** Commits to the task's Git context (its repository and branch); Enabled by default. */
+    public record SourceTrigger(String status) {
+    }
+
+    /** @param schedule 5-field cron in UTC; @param name t1, t2 … when not given */
+    public record TimerTrigger(String name, String schedule, String status) {
     }
 
     /** {@code az acr task run}: per-run overrides of the task's step. */

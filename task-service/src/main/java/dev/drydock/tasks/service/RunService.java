@@ -40,7 +40,7 @@ public class RunService {
         JsonObject request = RunRequests.build(build.imageNames(), build.dockerFilePath(), build.arguments(),
                 build.target(), build.isPushEnabled(), build.noCache(), build.sourceLocation(), secrets);
         return queue(new Runs.NewRun(registry, null, "QuickBuild", "Manual", RunRequests.platform(build.platform()),
-                request, RunRequests.timeout(build.timeout()), secrets, RunRequests.agentPool(build.agentPoolName())));
+                request, RunRequests.timeout(build.timeout()), secrets, RunRequests.agentPool(build.agentPoolName()), null));
     }
 
     public Uni<Runs.Run> quickRun(String registry, Requests.RunRequest run) {
@@ -48,7 +48,7 @@ public class RunService {
         JsonObject request = RunRequests.file(run.taskFile(), run.cmd(), run.cmd() == null ? null : run.timeout(),
                 run.values(), run.secretValues(), run.sourceLocation(), secrets);
         return queue(new Runs.NewRun(registry, null, "QuickRun", "Manual", RunRequests.platform(run.platform()),
-                request, RunRequests.timeout(run.timeout()), secrets, RunRequests.agentPool(run.agentPoolName())));
+                request, RunRequests.timeout(run.timeout()), secrets, RunRequests.agentPool(run.agentPoolName()), null));
     }
 
     Uni<Runs.Run> queue(Runs.NewRun run) {

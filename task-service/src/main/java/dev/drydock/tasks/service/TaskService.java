@@ -1,5 +1,6 @@
 package dev.drydock.tasks.service;
 
+import dev.drydock.tasks.domain.Schedule;
 import dev.drydock.tasks.persistence.Runs;
 import dev.drydock.tasks.persistence.Tasks;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,12 +82,12 @@ public class TaskService {
             if (task.status().equals("Disabled")) {
                 throw new InvalidRequestException("task " + task.name() + " is disabled");
             }
-            return runs.queue(runOf(task, given, "Manual"));
+            return runs.queue(runOf(task, given, "Manual", null));
         });
     }
 
     /** The run a task makes, with a run's overrides applied (values merge; arguments replace by name). */
-    Runs.NewRun runOf(Tasks.Task task, Requests.TaskRunRequest overrides, String trigger) {
+    Runs.NewRun runOf(Tasks.Task task, Requests.TaskRunRequest overrides, String trigger, JsonObject triggerInfo) {
         JsonObject step = task.step();
         Map<String, String> secrets = new HashMap<>();
         task.secrets().forEach(e -> secrets.put(e.getKey(), String.valueOf(e.getValue())));
@@ -130,7 +132,7 @@ public class TaskService {
             runType = "AutoRun";
         }
         return new Runs.NewRun(task.registry(), task.name(), runType, trigger, task.platform(), request,
-                task.timeoutSeconds(), secrets, task.agentPool());
+                task.timeoutSeconds(), secrets, task.agentPool(), triggerInfo);
     }
 
     /** The task to store: the request checked (by building a run request from it) and merged over what exists. */
@@ -160,7 +162,62 @@ public class TaskService {
         }
         String pool = request.agentPoolName() != null ? RunRequests.agentPool(request.agentPoolName())
                 : existing != null ? existing.agentPool() : "default";
-        return new Tasks.Task(0, registry, name, status, platform, timeout, cpu, step, secrets, pool, null, null);
+        Tasks.Triggers triggers = triggers(request.trigger(), existing == null ? Tasks.Triggers.DEFAULT
+                : existing.triggers());
+        return new Tasks.Task(0, registry, name, status, platform, timeout, cpu, step, secrets, pool, null, null,
+                triggers);
+    }
+
+    /** The triggers after a request: each part given replaces the one there was. */
+    private static Tasks.Triggers triggers(Requests.Trigger given, Tasks.Triggers current) {
+        if (given == null) {
+            return current;
+        }
+        boolean baseImage = current.baseImage();
+        String baseImageType = current.baseImageType();
+        if (given.baseImageTrigger() != null) {
+            baseImage = enabled(given.baseImageTrigger().status(), "baseImageTrigger.status");
+            baseImageType = given.baseImageTrigger().baseImageTriggerType() == null ? "Runtime"
+                    : given.baseImageTrigger().baseImageTriggerType();
+            if (!baseImageType.equals("Runtime") && !baseImageType.equals("All")) {
+                throw new InvalidRequestException("baseImageTriggerType is Runtime or All, got " + baseImageType);
+            }
+        }
+        boolean source = current.source();
+        if (given.sourceTriggers() != null) {
+            source = given.sourceTriggers().stream().anyMatch(t -> enabled(t.status(), "sourceTriggers[].status"));
+        }
+        JsonArray timers = current.timers();
+        if (given.timerTriggers() != null) {
+            timers = new JsonArray();
+            Set<String> names = new HashSet<>();
+            int index = 1;
+            for (Requests.TimerTrigger timer : given.timerTriggers()) {
+                String name = timer.name() == null || timer.name().isBlank() ? "t" + index : timer.name();
+                index++;
+                if (!name.matches("[A-Za-z0-9_-]{1,50}") || !names.add(name)) {
+                    throw new InvalidRequestException("timer names are unique letters, digits, _ and -, got " + name);
+                }
+                try {
+                    Schedule.parse(timer.schedule());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidRequestException(e.getMessage());
+                }
+                timers.add(new JsonObject().put("name", name).put("schedule", timer.schedule().strip())
+                        .put("status", enabled(timer.status(), "timerTriggers[].status") ? "Enabled" : "Disabled"));
+            }
+        }
+        return new Tasks.Triggers(baseImage, baseImageType, source, timers);
+    }
+
+    private static boolean enabled(String status, String field) {
+        if (status == null || status.equals("Enabled")) {
+            return true;
+        }
+        if (status.equals("Disabled")) {
+            return false;
+        }
+        throw new InvalidRequestException(field + " is Enabled or Disabled, got " + status);
     }
 
     private static JsonObject step(Requests.TaskStep step, JsonObject secretsOut) {

@@ -43,7 +43,7 @@ class RunsTest {
     private Runs.Run create(String registry) {
         // a pool no worker of the application serves: only this test claims these runs
         return runs.create(new Runs.NewRun(registry, null, "QuickBuild", "Manual", "linux/amd64",
-                new JsonObject().put("dockerfile", "Dockerfile"), 3600, Map.of(), POOL)).await().atMost(PATIENCE);
+                new JsonObject().put("dockerfile", "Dockerfile"), 3600, Map.of(), POOL, null)).await().atMost(PATIENCE);
     }
 
     @Test
