@@ -6,10 +6,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,11 +82,57 @@ public class Tasks {
 
     public Uni<List<Task>> list(String registry) {
         return pool.preparedQuery("select " + COLUMNS + " from task where registry = $1 order by lower(name)")
-                .execute(Tuple.of(registry)).map(rows -> {
-                    List<Task> tasks = new ArrayList<>();
-                    rows.forEach(row -> tasks.add(map(row)));
-                    return tasks;
-                });
+                .execute(Tuple.of(registry)).map(Tasks::all);
+    }
+
+    private static List<Task> all(RowSet<Row> rows) {
+        List<Task> tasks = new ArrayList<>();
+        rows.forEach(row -> tasks.add(map(row)));
+        return tasks;
+    }
+
+    /**
+     * The enabled tasks with an enabled base-image trigger whose last successful run was built on
+     * {@code repository:tag} in a registry known by one of {@code hosts}, on another digest than {@code digest}; a
+     * Runtime trigger looks at the final stage's base only. Tasks created after the change are not affected.
+     */
+    public Uni<List<Task>> dependingOn(SqlConnection tx, List<String> hosts, String repository, String tag,
+            String digest, Instant changedAt) {
+        return tx.preparedQuery("select " + COLUMNS + """
+                         from task t
+                        where t.status = 'Enabled' and t.base_image_trigger_enabled and t.created_at <= $5
+                          and exists (
+                              select 1 from run r cross join jsonb_array_elements(r.dependencies) d
+                               where r.id = (select max(id) from run where registry = t.registry
+                                               and lower(task) = lower(t.name) and status = 'Succeeded')
+                                 and d->>'registry' = any($1) and d->>'repository' = $2 and d->>'tag' = $3
+                                 and d->>'digest' is distinct from $4
+                                 and (t.base_image_trigger_type = 'All' or d->>'type' = 'RunTime'))""")
+                .execute(Tuple.tuple().addArrayOfString(hosts.toArray(String[]::new)).addString(repository)
+                        .addString(tag).addString(digest).addOffsetDateTime(changedAt.atOffset(ZoneOffset.UTC)))
+                .map(Tasks::all);
+    }
+
+    /** The enabled tasks with an enabled source trigger and a Git context. */
+    public Uni<List<Task>> followingGit(SqlConnection tx) {
+        return tx.preparedQuery("select " + COLUMNS + " from task where status = 'Enabled' and source_trigger_enabled"
+                        + " and step->>'contextPath' ~ '^(https?|git)://'")
+                .execute().map(Tasks::all);
+    }
+
+    /** The enabled tasks with at least one timer. */
+    public Uni<List<Task>> withTimers() {
+        return pool.preparedQuery("select " + COLUMNS + " from task where status = 'Enabled'"
+                        + " and jsonb_array_length(timers) > 0")
+                .execute().map(Tasks::all);
+    }
+
+    /** Records a timer's occurrence. @return false when a replica recorded (and ran) it already */
+    public Uni<Boolean> claimFire(SqlConnection tx, long task, String timer, Instant occurrence) {
+        return tx.preparedQuery("insert into timer_fire (task, timer, scheduled_at) values ($1, $2, $3)"
+                        + " on conflict do nothing")
+                .execute(Tuple.of(task, timer, occurrence.atOffset(ZoneOffset.UTC)))
+                .map(result -> result.rowCount() == 1);
     }
 
     public Uni<Boolean> delete(String registry, String name) {

@@ -22,6 +22,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -84,6 +86,25 @@ public class RegistryAccess {
     /** The credentials a client presents with a refresh token. */
     public static RegistryClient.Credentials tokenCredentials(String token) {
         return new RegistryClient.Credentials(REFRESH_TOKEN_USER, token);
+    }
+
+    /**
+     * The names a registry's images go by in base-image references: its login server with and without the port,
+     * and for the default registry also localhost and 127.0.0.1 (with this service's port to the registry).
+     */
+    public List<String> hostsOf(String registry) {
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        Set<String> hosts = new LinkedHashSet<>();
+        String server = loginServer(registry);
+        hosts.add(server);
+        hosts.add(server.endsWith(port) ? server.substring(0, server.length() - port.length()) : server);
+        if (registry.equals("default")) {
+            for (String local : List.of("localhost", "127.0.0.1")) {
+                hosts.add(local + port);
+                hosts.add(local);
+            }
+        }
+        return List.copyOf(hosts);
     }
 
     /** An auth file for buildah (mode 600) that logs in to {@code server} with {@code token}. */

@@ -26,6 +26,7 @@ public class TaskService {
 
     private static final Logger LOG = Logger.getLogger(TaskService.class);
     private static final Set<String> STEP_TYPES = Set.of("Docker", "FileTask", "EncodedTask");
+    static final Requests.TaskRunRequest NO_OVERRIDES = new Requests.TaskRunRequest(null, null, null, null);
 
     private final Tasks tasks;
     private final RunService runs;
@@ -74,7 +75,7 @@ public class TaskService {
 
     /** Queues a run of the task ({@code az acr task run}). @return null when there is no such task */
     public Uni<Runs.Run> run(String registry, String name, Requests.TaskRunRequest overrides) {
-        Requests.TaskRunRequest given = overrides == null ? new Requests.TaskRunRequest(null, null, null, null) : overrides;
+        Requests.TaskRunRequest given = overrides == null ? NO_OVERRIDES : overrides;
         return tasks.find(registry, name).chain(task -> {
             if (task == null) {
                 return Uni.createFrom().nullItem();
