@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Push-to-run latency of base-image triggers: a new base image's push acknowledged (buildah push returns) -> the
+# dependent task's run is Queued (the run's createTime). Starts a throwaway local stack; a task is built once on
+# the base (so its dependency is known), then moved to an agent pool nobody serves, so the triggered runs only
+# queue and the measurement is not disturbed by builds. Each round pushes a new base image by hand.
+# Usage: bench/trigger-latency.sh [rounds]     (default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-30}
+for tool in buildah curl python3 tar; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
+[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install -y busybox-static"; exit 1; }
+
+work=$(mktemp -d /tmp/drydock-triggerbench.XXXXXX)
+chmod 755 "$work"
+export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
+  DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192 DRYDOCK_ADMIN_PASSWORD=bench-admin-password
+REG=127.0.0.1:$DRYDOCK_REGISTRY_PORT
+API=http://127.0.0.1:$DRYDOCK_TASKS_PORT/api/v1/registries/default
+AUTH=drydock-admin:$DRYDOCK_ADMIN_PASSWORD
+B=(buildah --root "$work/hand/storage" --runroot "$work/hand/run" --storage-driver vfs)
+cleanup() {
+  ./drydock-stack down >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+api() { curl -fsS -u "$AUTH" -H 'Content-Type: application/json' "$@"; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+echo "starting a throwaway stack under $work ..."
+./drydock-stack up >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+
+# pushes bench/base:1 with a new marker: a new digest behind the same tag
+push_base() {
+  local c
+  echo "$1" >"$work/marker"
+  c=$("${B[@]}" from scratch)
+  "${B[@]}" copy "$c" /bin/busybox /bin/busybox >/dev/null
+  "${B[@]}" copy "$c" "$work/marker" /marker >/dev/null
+  "${B[@]}" commit -q "$c" "$REG/bench/base:1" >/dev/null
+  "${B[@]}" rm "$c" >/dev/null
+  "${B[@]}" push -q --tls-verify=false --creds "$AUTH" "$REG/bench/base:1" "docker://$REG/bench/base:1"
+}
+push_base initial
+
+mkdir -p "$work/app"
+printf 'FROM %s/bench/base:1\n' "$REG" >"$work/app/Dockerfile"
+tar -C "$work/app" -cf "$work/app.tar" .
+source=$(curl -fsS -u "$AUTH" -H 'Content-Type: application/x-tar' --data-binary @"$work/app.tar" "$API/sources" \
+  | field '["sourceLocation"]')
+api -X POST "$API/tasks" -d "{\"name\":\"latency\",\"step\":{\"type\":\"Docker\",\"contextPath\":\"$source\",
+  \"imageNames\":[\"bench/app:{{.Run.ID}}\"]}}" >/dev/null
+first=$(api -X POST "$API/tasks/latency/runs" -d '{}' | field '["runId"]')
+curl -fsS -u "$AUTH" "$API/runs/$first/logs?follow=true" >/dev/null
+[ "$(curl -fsS -u "$AUTH" "$API/runs/$first" | field '["status"]')" = Succeeded ] || { echo "first run failed"; exit 1; }
+api -X PATCH "$API/tasks/latency" -d '{"agentPoolName":"bench-idle"}' >/dev/null
+
+: >"$work/latencies"
+for i in $(seq 1 "$rounds"); do
+  before=$(curl -fsS -u "$AUTH" "$API/runs?task=latency&top=1000" | field '.__len__()')
+  push_base "round $i"
+  acked=$(date +%s.%N)
+  while :; do
+    runs=$(curl -fsS -u "$AUTH" "$API/runs?task=latency&top=1000")
+    [ "$(echo "$runs" | field '.__len__()')" -gt "$before" ] && break
+  done
+  created=$(echo "$runs" | python3 -c "
+import json, sys
+from datetime import datetime
+print(datetime.fromisoformat(json.load(sys.stdin)[0]['createTime'].replace('Z', '+00:00')).timestamp())")
+  echo "$created - $acked" | bc -l >>"$work/latencies"
+  printf 'round %d: %.0f ms\n' "$i" "$(echo "($created - $acked) * 1000" | bc -l)"
+done
+
+python3 - "$work/latencies" <<'PY'
+import sys
+values = sorted(float(line) * 1000 for line in open(sys.argv[1]) if line.strip())
+pick = lambda q: values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+print(f"\n{len(values)} pushes, base push acknowledged -> dependent run Queued:")
+print(f"  min {values[0]:.0f} ms, p50 {pick(0.5):.0f} ms, p90 {pick(0.9):.0f} ms, p99 {pick(0.99):.0f} ms, max {values[-1]:.0f} ms")
+PY
