@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What starts runs besides a person: a base image's tag moving (base-image.updated), a commit pushed to a task's
@@ -108,8 +109,8 @@ public class Triggers {
                         .map(JsonObject.class::cast)
                         .filter(timer -> timer.getString("status").equals("Enabled"))
                         .onItem().transformToUniAndConcatenate(timer -> fire(task, timer, now))
-                        .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue)))
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+                        .collect().with(Collectors.summingInt(Integer::intValue)))
+                .collect().with(Collectors.summingInt(Integer::intValue)));
     }
 
     private Uni<Integer> fire(Tasks.Task task, JsonObject timer, Instant now) {
