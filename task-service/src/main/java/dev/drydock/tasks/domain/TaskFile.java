@@ -1,5 +1,6 @@
 package dev.drydock.tasks.domain;
 
+import dev.drydock.tasks.domain.purge.PurgeCommand;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -139,6 +140,13 @@ public record TaskFile(String version, int stepTimeoutSeconds, List<String> env,
                 cmd = scalar(body, "cmd");
                 if (cmd.isBlank()) {
                     throw at(body, "cmd names an image");
+                }
+                if (PurgeCommand.isPurge(cmd)) {
+                    try {
+                        PurgeCommand.parse(cmd, 1);
+                    } catch (IllegalArgumentException e) {
+                        throw at(body, e.getMessage());
+                    }
                 }
             }
         }

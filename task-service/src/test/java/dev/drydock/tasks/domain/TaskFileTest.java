@@ -89,6 +89,9 @@ class TaskFileTest {
         assertTrue(refused("version: v9\nsteps:\n  - cmd: x\n").getMessage().contains("version"));
         assertTrue(refused("steps:\n  - build: --bogus .\n").getMessage().contains("--bogus"));
         assertTrue(refused("secrets:\n  - id: a\nsteps:\n  - cmd: x\n").getMessage().contains("not supported"));
+        TaskFileException purge = refused("steps:\n  - cmd: acr purge --filter 'a:.*'\n");
+        assertEquals(2, purge.line());
+        assertTrue(purge.getMessage().contains("--ago is required"), purge.getMessage());
     }
 
     @Test
