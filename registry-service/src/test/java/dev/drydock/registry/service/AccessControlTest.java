@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
@@ -59,6 +60,7 @@ class AccessControlTest {
             return Map.of("drydock.registry.auth.enabled", "true",
                     "drydock.registry.auth.management-password", ADMIN_PASSWORD,
                     "drydock.registry.auth.task-service-secret", "task-secret",
+                    "drydock.registry.auth.instance-service-secret", "instance-secret",
                     "drydock.registry.auth.rate-limit-scale", "0.2");
         }
     }
@@ -377,9 +379,13 @@ class AccessControlTest {
     }
 
     @Test
-    void serviceIdentitiesPullAndPushEverywhere() {
-        String t = token(null, basic("task-service", "task-secret"), "repository:built/app:pull,push");
+    void theTaskServicePushesAndPurgesEverywhereTheInstanceServiceOnlyPulls() {
+        String t = token(null, basic("task-service", "task-secret"), "repository:built/app:pull,push,delete");
         bearer(null, t).post("/v2/built/app/blobs/uploads/").then().statusCode(202);
+        assertTrue(JsonPath.from(new String(Base64.getUrlDecoder().decode(t.split("\\.")[1])))
+                .getList("access[0].actions").contains("delete"), "purges delete");
+        String i = token(null, basic("instance-service", "instance-secret"), "repository:built/app:pull,push");
+        bearer(null, i).post("/v2/built/app/blobs/uploads/").then().statusCode(401);
         given().header("Authorization", basic("task-service", "nope")).get("/oauth2/token").then().statusCode(401);
     }
 

@@ -18,6 +18,7 @@ import dev.drydock.tasks.domain.TaskFile;
 import dev.drydock.tasks.domain.TaskFileException;
 import dev.drydock.tasks.domain.Template;
 import dev.drydock.tasks.domain.Words;
+import dev.drydock.tasks.domain.purge.PurgeCommand;
 import dev.drydock.tasks.driver.ChildProcess;
 import dev.drydock.tasks.driver.CommandRunner;
 import dev.drydock.tasks.driver.ImageBuilder;
@@ -70,6 +71,7 @@ public class RunExecutor {
     private final ImageBuilder builder;
     private final CommandRunner commands;
     private final LogSignals signals;
+    private final Purger purger;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-log-flush");
         t.setDaemon(true);
@@ -82,7 +84,7 @@ public class RunExecutor {
     });
 
     RunExecutor(Runs runs, RunLogs logs, Sources sources, Workspaces workspaces, RegistryAccess registry,
-            ImageBuilder builder, CommandRunner commands, LogSignals signals) {
+            ImageBuilder builder, CommandRunner commands, LogSignals signals, Purger purger) {
         this.runs = runs;
         this.logs = logs;
         this.sources = sources;
@@ -91,6 +93,7 @@ public class RunExecutor {
         this.builder = builder;
         this.commands = commands;
         this.signals = signals;
+        this.purger = purger;
     }
 
     @PreDestroy
@@ -299,11 +302,25 @@ public class RunExecutor {
                 case BUILD -> build(step.build(), io);
                 case PUSH -> push(step.push(), io);
                 case CMD -> {
+                    if (PurgeCommand.isPurge(step.cmd())) {
+                        yield purge(step.cmd());
+                    }
                     List<String> words = Words.split(step.cmd());
                     yield describe(commands.run(step, qualify(words.get(0)), words.subList(1, words.size()), io),
                             step.timeoutSeconds());
                 }
             };
+        }
+
+        /** acr purge runs inside the task service, on the run's registry with the run's token. */
+        private String purge(String commandLine) {
+            try {
+                purger.purge(PurgeCommand.parse(commandLine, Runtime.getRuntime().availableProcessors()),
+                        run.registry(), token, log, control);
+                return null;
+            } catch (IOException e) {
+                return "purge stopped: " + e.getMessage();
+            }
         }
 
         private String build(BuildSpec spec, ImageBuilder.StepIo io) {

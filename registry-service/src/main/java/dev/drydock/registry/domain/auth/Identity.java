@@ -26,6 +26,9 @@ public record Identity(String subject, Kind kind, Long registryId, ScopeMap scop
         ANONYMOUS
     }
 
+    /** The task service's user name (drydock.registry.auth.task-service-secret is its password). */
+    public static final String TASK_SERVICE = "task-service";
+
     public static Identity anonymous(long registryId) {
         return new Identity("", Kind.ANONYMOUS, registryId, null);
     }
@@ -36,7 +39,10 @@ public record Identity(String subject, Kind kind, Long registryId, ScopeMap scop
         }
         return switch (kind) {
             case MANAGEMENT, ADMIN_USER -> EnumSet.allOf(Action.class);
-            case SERVICE -> EnumSet.of(Action.PULL, Action.PUSH, Action.METADATA_READ);
+            // tasks build, push and purge (untag, delete, unlock with --include-locked), as a registry's own tasks
+            // may on ACR; instances only pull
+            case SERVICE -> subject.equals(TASK_SERVICE) ? EnumSet.allOf(Action.class)
+                    : EnumSet.of(Action.PULL, Action.METADATA_READ);
             case TOKEN -> scopeMap.actionsOn(repository);
             case ANONYMOUS -> EnumSet.of(Action.PULL);
         };
