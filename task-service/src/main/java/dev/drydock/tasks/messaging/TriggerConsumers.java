@@ -8,7 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * The triggers' Kafka side: registry-events (base-image.updated; the registry's other types are not for tasks)
+ * The triggers' Kafka side: registry-events (base-image.updated and image.pushed; image.deleted is not for tasks)
  * and source-events (source.commit.pushed from outside producers; anything else there is parked).
  */
 @ApplicationScoped
@@ -24,11 +24,16 @@ public class TriggerConsumers {
 
     @Incoming("registry-events")
     public Uni<Void> registryEvent(ConsumerRecord<String, byte[]> record) {
-        if (!EventTypes.BASE_IMAGE_UPDATED.type().equals(EventIntake.type(record))) {
-            return Uni.createFrom().voidItem();
+        String type = EventIntake.type(record);
+        if (EventTypes.BASE_IMAGE_UPDATED.type().equals(type)) {
+            return intake.accept(record, EventTypes.BASE_IMAGE_UPDATED,
+                    event -> triggers.baseImageUpdated(event.id(), event.time(), event.payload()));
         }
-        return intake.accept(record, EventTypes.BASE_IMAGE_UPDATED,
-                event -> triggers.baseImageUpdated(event.id(), event.time(), event.payload()));
+        if (EventTypes.IMAGE_PUSHED.type().equals(type)) {
+            return intake.accept(record, EventTypes.IMAGE_PUSHED,
+                    event -> triggers.imagePushed(event.id(), event.time(), event.payload()));
+        }
+        return Uni.createFrom().voidItem();
     }
 
     @Incoming("source-events")

@@ -113,6 +113,13 @@ public class Tasks {
                 .map(Tasks::all);
     }
 
+    /** Records that a base image's move to a digest triggered the task. @return false when it had already */
+    public Uni<Boolean> claimBaseChange(SqlConnection tx, long task, String image, String digest) {
+        return tx.preparedQuery("insert into base_image_change (task, image, digest) values ($1, $2, $3)"
+                        + " on conflict do nothing")
+                .execute(Tuple.of(task, image, digest)).map(result -> result.rowCount() == 1);
+    }
+
     /** The enabled tasks with an enabled source trigger and a Git context. */
     public Uni<List<Task>> followingGit(SqlConnection tx) {
         return tx.preparedQuery("select " + COLUMNS + " from task where status = 'Enabled' and source_trigger_enabled"

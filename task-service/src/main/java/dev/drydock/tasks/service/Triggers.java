@@ -2,6 +2,7 @@ package dev.drydock.tasks.service;
 
 import dev.drydock.events.MalformedEventException;
 import dev.drydock.events.registry.BaseImageUpdated;
+import dev.drydock.events.registry.ImagePushed;
 import dev.drydock.events.source.SourceCommitPushed;
 import dev.drydock.outbox.IdempotentConsumer;
 import dev.drydock.tasks.domain.Schedule;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -60,15 +62,38 @@ public class Triggers {
 
     /** Re-runs the tasks whose last successful run was built on the base that moved. */
     public Uni<Void> baseImageUpdated(String eventId, Instant time, BaseImageUpdated event) {
-        String image = event.registry() + "/" + event.base().repository() + ":" + event.base().tag();
+        return baseImageMoved("base-image-trigger", eventId, time, event.registry(), event.base().repository(),
+                event.base().tag(), event.newDigest());
+    }
+
+    /**
+     * The same for a tag pushed: it also reaches tasks whose images the registry does not hold (built without
+     * push, or deleted since), which base-image.updated cannot name. Each move triggers a task once, whichever of
+     * the two events arrives first.
+     */
+    public Uni<Void> imagePushed(String eventId, Instant time, ImagePushed event) {
+        if (event.tag() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return baseImageMoved("image-pushed-trigger", eventId, time, event.registry(), event.repository(),
+                event.tag(), event.digest());
+    }
+
+    private Uni<Void> baseImageMoved(String consumer, String eventId, Instant time, String registryName,
+            String repository, String tag, String digest) {
+        String image = registryName + "/" + repository + ":" + tag;
         JsonObject info = new JsonObject().put("imageUpdateTrigger", new JsonObject().put("id", eventId)
                 .put("timestamp", time.toString()).put("images", new JsonArray().add(new JsonObject()
-                        .put("registry", event.registry()).put("repository", event.base().repository())
-                        .put("tag", event.base().tag()).put("digest", event.newDigest()))));
-        return apply("base-image-trigger", eventId, tx -> tasks.dependingOn(tx, registry.hostsOf(event.registry()),
-                        event.base().repository(), event.base().tag(), event.newDigest(), time),
+                        .put("registry", registryName).put("repository", repository).put("tag", tag)
+                        .put("digest", digest))));
+        return apply(consumer, eventId, tx -> tasks.dependingOn(tx, registry.hostsOf(registryName), repository, tag,
+                                digest, time)
+                        .chain(found -> Multi.createFrom().iterable(found).onItem().transformToUniAndConcatenate(
+                                        task -> tasks.claimBaseChange(tx, task.id(), image, digest)
+                                                .map(first -> first ? task : null))
+                                .filter(Objects::nonNull).collect().asList()),
                 task -> taskService.runOf(task, TaskService.NO_OVERRIDES, "Image Update", info),
-                "base image " + image + " moved to " + event.newDigest());
+                "base image " + image + " moved to " + digest);
     }
 
     /** Runs the tasks whose Git context is that repository and branch, at that commit. */

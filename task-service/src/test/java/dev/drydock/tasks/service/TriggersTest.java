@@ -133,6 +133,27 @@ class TriggersTest {
     }
 
     @Test
+    void aTaskThatPushesNothingIsStillRebuiltWhenItsBaseIsPushed() {
+        String baseRepository = "base/nopush-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = pushBase(baseRepository, "one");
+        String source = TasksApi.upload(Contexts.tar("ARG BASE\nFROM ${BASE}\nRUN [\"/bin/busybox\", \"true\"]\n"));
+        String task = "no-push-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType("application/json").body(Map.of("name", task, "step", Map.of("type", "Docker",
+                "contextPath", source, "imageNames", List.of(), "isPushEnabled", false,
+                "arguments", List.of(Map.of("name", "BASE", "value", registry() + "/" + baseRepository + ":1")))))
+                .post(BASE + "/tasks").then().statusCode(201);
+        String manual = given().contentType("application/json").body(Map.of()).post(BASE + "/tasks/" + task + "/runs")
+                .then().statusCode(202).extract().path("runId");
+        assertEquals(first, awaitEnd(manual).getString("baseImageDependencies[0].digest"));
+
+        // no stored image names this base, so only image.pushed can tell the task
+        String second = pushBase(baseRepository, "two");
+        JsonPath rebuilt = awaitTriggeredRun(task, "Image Update");
+        assertEquals("Succeeded", rebuilt.getString("status"), log(rebuilt.getString("runId")));
+        assertEquals(second, rebuilt.getString("baseImageDependencies[0].digest"));
+    }
+
+    @Test
     void aCommitEventBuildsThatCommitAndBadEventsAreParkedWithoutBlocking() {
         String base = BaseImage.reference(registry());
         try (GitServer git = GitServer.start(temp);
