@@ -74,7 +74,7 @@ class PurgerTest {
     void aDryRunReportsExactlyWhatThePurgeThenDeletes() {
         RegistryFixture registry = new RegistryFixture(registryUrl);
         Prepared p = prepare(registry);
-        String command = "acr purge --filter '" + p.repository() + ":^v' --ago 0d --keep 1 --untagged";
+        String command = "acr purge --filter '" + p.repository() + ":^v' --ago 0d --keep 1 --untagged --concurrency 4";
 
         JsonPath dry = purge(command + " --dry-run");
         String dryLog = log(dry.getString("runId"));

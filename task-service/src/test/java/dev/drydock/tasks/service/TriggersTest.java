@@ -42,6 +42,7 @@ import static dev.drydock.tasks.testing.TasksApi.BASE;
 import static dev.drydock.tasks.testing.TasksApi.awaitEnd;
 import static dev.drydock.tasks.testing.TasksApi.given;
 import static dev.drydock.tasks.testing.TasksApi.log;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -130,6 +131,37 @@ class TriggersTest {
                 new BaseImageUpdated.Base(baseRepository, "1"), second, "sha256:" + "0".repeat(64), List.of()))
                 .await().atMost(PATIENCE);
         assertEquals(1, runsOf(task).stream().filter(r -> "Image Update".equals(r.get("trigger"))).count());
+    }
+
+    @Test
+    void buildTimeBasesTriggerOnlyTasksWhoseTriggerTypeIsAll() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String tools = "base/tools-" + suffix;
+        String runtime = "base/runtime-" + suffix;
+        pushBase(tools, "tools-one");
+        pushBase(runtime, "runtime-one");
+        String source = TasksApi.upload(Contexts.tar("ARG TOOLS\nARG RUNTIME\nFROM ${TOOLS} AS tools\n"
+                + "FROM ${RUNTIME}\nCOPY --from=tools /marker /tools-marker\n"));
+        for (String type : List.of("All", "Runtime")) {
+            String task = type.toLowerCase() + "-" + suffix;
+            given().contentType("application/json").body(Map.of("name", task, "step", Map.of("type", "Docker",
+                    "contextPath", source, "imageNames", List.of("apps/" + task + ":{{.Run.ID}}"), "arguments", List.of(
+                            Map.of("name", "TOOLS", "value", registry() + "/" + tools + ":1"),
+                            Map.of("name", "RUNTIME", "value", registry() + "/" + runtime + ":1"))),
+                    "trigger", Map.of("baseImageTrigger", Map.of("baseImageTriggerType", type))))
+                    .post(BASE + "/tasks").then().statusCode(201)
+                    .body("trigger.baseImageTrigger.baseImageTriggerType", equalTo(type));
+            String runId = given().contentType("application/json").body(Map.of()).post(BASE + "/tasks/" + task
+                    + "/runs").then().statusCode(202).extract().path("runId");
+            JsonPath run = awaitEnd(runId);
+            assertEquals(List.of("RunTime", "BuildTime"), run.getList("baseImageDependencies.type"), log(runId));
+        }
+        String newTools = pushBase(tools, "tools-two");
+        JsonPath rebuilt = awaitTriggeredRun("all-" + suffix, "Image Update");
+        assertEquals(newTools, rebuilt.getString("imageUpdateTrigger.images[0].digest"));
+        // the same events were applied for both tasks before the first one's run existed
+        assertEquals(0, runsOf("runtime-" + suffix).stream().filter(r -> "Image Update".equals(r.get("trigger")))
+                .count(), "a Runtime trigger ignores build-time bases");
     }
 
     @Test
