@@ -135,7 +135,8 @@ class RunsResourceTest {
         String runId = TasksApi.build(Map.of("imageNames", List.of("apps/cancelled:1"), "sourceLocation",
                 source("FROM " + base + "\nRUN echo sleeping-now && sleep 3017\n")));
         awaitLog(runId, "sleeping-now");
-        assertTrue(TasksApi.processRuns("sleep 3017"), "the build's RUN is running");
+        // the shell prints before it starts sleep
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> TasksApi.processRuns("sleep 3017"));
         given().post(BASE + "/runs/" + runId + "/cancel").then().statusCode(202)
                 .body("cancelRequested", equalTo(true));
         JsonPath run = awaitEnd(runId);
