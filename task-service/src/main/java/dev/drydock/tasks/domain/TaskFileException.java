@@ -1,22 +1,11 @@
 package dev.drydock.tasks.domain;
 
-/** A task file (YAML) or template that cannot run, with the line and column (1-based) of the problem. */
-public class TaskFileException extends RuntimeException {
+import dev.drydock.documents.DocumentException;
 
-    private final int line;
-    private final int column;
+/** A task file (YAML) or template that cannot run, with the line and column (1-based) of the problem. */
+public class TaskFileException extends DocumentException {
 
     public TaskFileException(int line, int column, String message) {
-        super("line " + line + ", column " + column + ": " + message);
-        this.line = line;
-        this.column = column;
-    }
-
-    public int line() {
-        return line;
-    }
-
-    public int column() {
-        return column;
+        super(line, column, message);
     }
 }
