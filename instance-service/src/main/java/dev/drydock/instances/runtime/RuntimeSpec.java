@@ -1,0 +1,125 @@
+package dev.drydock.instances.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OCI runtime configuration (config.json) of one container: the image's entrypoint and cmd unless the group
+ * gives a command (which replaces both, as in ACI), the image's environment overridden by the group's, its working
+ * directory and numeric user, a writable root, memory (swap equal, so the JVM sees the limit) and CPU quota, the
+ * default capabilities of {@code runc spec} and no new privileges.
+ */
+public final class RuntimeSpec {
+
+    static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> CAPABILITIES = List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
+    private static final long CPU_PERIOD = 100_000;
+
+    /** What the group asks of a container. @param memoryBytes 0 for none; @param cpus 0 for none */
+    public record Request(List<String> command, Map<String, String> env, long memoryBytes, double cpus,
+            String hostname) {
+    }
+
+    private RuntimeSpec() {
+    }
+
+    /** @throws IllegalArgumentException when neither the group nor the image says what to run */
+    public static ObjectNode of(ImageConfig image, Request request) {
+        List<String> args = !request.command().isEmpty() ? request.command()
+                : concat(image.entrypoint(), image.cmd());
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("the image has no entrypoint or cmd and the container no command");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : image.env()) {
+            int eq = entry.indexOf('=');
+            env.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
+        }
+        env.putAll(request.env());
+        env.putIfAbsent("PATH", PATH.substring("PATH=".length()));
+        env.putIfAbsent("HOSTNAME", request.hostname());
+
+        ObjectNode spec = JSON.createObjectNode().put("ociVersion", "1.0.2");
+        ObjectNode process = spec.putObject("process").put("terminal", false)
+                .put("cwd", image.workingDir().isEmpty() ? "/" : image.workingDir()).put("noNewPrivileges", true);
+        ObjectNode user = process.putObject("user");
+        int[] ids = user(image.user());
+        user.put("uid", ids[0]).put("gid", ids[1]);
+        ArrayNode argv = process.putArray("args");
+        args.forEach(argv::add);
+        ArrayNode envs = process.putArray("env");
+        env.forEach((k, v) -> envs.add(k + "=" + v));
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode list = caps.putArray(set);
+            CAPABILITIES.forEach(list::add);
+        }
+        spec.putObject("root").put("path", "rootfs").put("readonly", false);
+        spec.put("hostname", request.hostname());
+        ArrayNode mounts = spec.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", List.of());
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                "mode=0620"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        ObjectNode linux = spec.putObject("linux");
+        ObjectNode resources = linux.putObject("resources");
+        if (request.memoryBytes() > 0) {
+            resources.putObject("memory").put("limit", request.memoryBytes()).put("swap", request.memoryBytes());
+        }
+        if (request.cpus() > 0) {
+            resources.putObject("cpu").put("period", CPU_PERIOD).put("quota", Math.round(request.cpus() * CPU_PERIOD));
+        }
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String ns : List.of("pid", "network", "ipc", "uts", "mount")) {
+            namespaces.addObject().put("type", ns);
+        }
+        ArrayNode masked = linux.putArray("maskedPaths");
+        for (String path : List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi")) {
+            masked.add(path);
+        }
+        ArrayNode readonly = linux.putArray("readonlyPaths");
+        for (String path : List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")) {
+            readonly.add(path);
+        }
+        return spec;
+    }
+
+    /** Numeric uid[:gid]; names would need the image's /etc/passwd and are refused for now. */
+    static int[] user(String user) {
+        if (user == null || user.isEmpty()) {
+            return new int[] {0, 0};
+        }
+        String[] parts = user.split(":");
+        try {
+            int uid = Integer.parseInt(parts[0]);
+            return new int[] {uid, parts.length > 1 ? Integer.parseInt(parts[1]) : uid};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the image's user '" + user + "' is not numeric (uid[:gid])");
+        }
+    }
+
+    private static void mount(ArrayNode mounts, String destination, String type, String source, List<String> options) {
+        ObjectNode mount = mounts.addObject().put("destination", destination).put("type", type).put("source", source);
+        if (!options.isEmpty()) {
+            ArrayNode list = mount.putArray("options");
+            options.forEach(list::add);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
