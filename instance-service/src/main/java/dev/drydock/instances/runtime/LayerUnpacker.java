@@ -5,6 +5,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,10 +47,20 @@ public final class LayerUnpacker {
     private LayerUnpacker() {
     }
 
-    /** @throws HostileLayerException for an entry that would leave the root; the rootfs is then unusable */
+    /**
+     * Reads the layer to its very end (a digest computed over the stream covers every byte) and leaves closing it
+     * to the caller.
+     *
+     * @throws HostileLayerException for an entry that would leave the root; the rootfs is then unusable
+     */
     public static void apply(InputStream layer, Path rootfs) throws IOException {
         Path root = rootfs.toRealPath();
-        BufferedInputStream in = new BufferedInputStream(layer, 64 * 1024);
+        BufferedInputStream in = new BufferedInputStream(new FilterInputStream(layer) {
+            @Override
+            public void close() {
+                // the caller's stream
+            }
+        }, 64 * 1024);
         in.mark(2);
         boolean gzip = in.read() == 0x1f & in.read() == 0x8b;
         in.reset();
@@ -113,6 +124,8 @@ public final class LayerUnpacker {
                 }
                 // devices and FIFOs: skipped
             }
+            // the tar's end-of-archive blocks and gzip's trailer may leave bytes unread
+            in.transferTo(OutputStream.nullOutputStream());
         }
         for (Map.Entry<Path, FileTime> directory : directoryTimes.entrySet()) {
             Files.setLastModifiedTime(directory.getKey(), directory.getValue());

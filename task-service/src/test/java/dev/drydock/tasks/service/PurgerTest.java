@@ -1,6 +1,6 @@
 package dev.drydock.tasks.service;
 
-import dev.drydock.tasks.testing.RegistryFixture;
+import dev.drydock.devstack.registry.RegistryFixture;
 import dev.drydock.tasks.testing.TaskStackTestResource;
 import dev.drydock.tasks.testing.TasksApi;
 import io.quarkus.test.common.TestResourceScope;

@@ -1,4 +1,6 @@
-package dev.drydock.tasks.testing;
+package dev.drydock.devstack.registry;
+
+import dev.drydock.devstack.RegistryTestResource;
 
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
@@ -9,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Puts content into the test registry over its /v2 API as the administrator: blobs, manifests, indexes, locks. */
+/**
+ * Puts content into the test registry ({@link RegistryTestResource}) over its /v2 API as the administrator: blobs,
+ * image manifests with layers, indexes, locks.
+ */
 public final class RegistryFixture {
 
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -22,8 +27,8 @@ public final class RegistryFixture {
     }
 
     private RequestSpecification admin() {
-        return RestAssured.given().baseUri(url).auth().preemptive().basic(TaskStackTestResource.ADMIN,
-                TaskStackTestResource.ADMIN_PASSWORD);
+        return RestAssured.given().baseUri(url).auth().preemptive().basic(RegistryTestResource.ADMIN,
+                RegistryTestResource.ADMIN_PASSWORD);
     }
 
     public String blob(String repository, byte[] content) {
@@ -45,16 +50,42 @@ public final class RegistryFixture {
         return manifest(repository, reference, manifest, OCI_MANIFEST);
     }
 
-    /** An index of {@code children} (digests of image manifests in the repository). */
+    /**
+     * An image of {@code layers} (tar or tar.gz blobs) with {@code configJson} as its configuration.
+     * @return the manifest's digest
+     */
+    public String image(String repository, String reference, String configJson, List<byte[]> layers,
+            String layerMediaType) {
+        byte[] config = configJson.getBytes(StandardCharsets.UTF_8);
+        String configDigest = blob(repository, config);
+        StringBuilder descriptors = new StringBuilder();
+        for (byte[] layer : layers) {
+            descriptors.append(descriptors.isEmpty() ? "" : ",").append("{\"mediaType\":\"").append(layerMediaType)
+                    .append("\",\"digest\":\"").append(blob(repository, layer)).append("\",\"size\":")
+                    .append(layer.length).append("}");
+        }
+        return manifest(repository, reference, "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST
+                + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + configDigest + "\",\"size\":" + config.length + "},\"layers\":[" + descriptors + "]}", OCI_MANIFEST);
+    }
+
+    /** An index of {@code children} (digests of linux/amd64 image manifests in the repository). */
     public String index(String repository, String reference, List<String> children) {
+        return index(repository, reference, children, children.stream().map(c -> "amd64").toList());
+    }
+
+    /** An index of {@code children}, each for linux and the architecture at the same position. */
+    public String index(String repository, String reference, List<String> children, List<String> architectures) {
         StringBuilder manifests = new StringBuilder();
-        for (String child : children) {
-            byte[] body = RestAssured.given().baseUri(url).auth().preemptive().basic(TaskStackTestResource.ADMIN,
-                    TaskStackTestResource.ADMIN_PASSWORD).accept(OCI_MANIFEST).get("/v2/" + repository
+        for (int i = 0; i < children.size(); i++) {
+            String child = children.get(i);
+            byte[] body = RestAssured.given().baseUri(url).auth().preemptive().basic(RegistryTestResource.ADMIN,
+                    RegistryTestResource.ADMIN_PASSWORD).accept(OCI_MANIFEST).get("/v2/" + repository
                     + "/manifests/" + child).then().statusCode(200).extract().asByteArray();
             manifests.append(manifests.isEmpty() ? "" : ",").append("{\"mediaType\":\"").append(OCI_MANIFEST)
                     .append("\",\"digest\":\"").append(child).append("\",\"size\":").append(body.length)
-                    .append(",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}");
+                    .append(",\"platform\":{\"architecture\":\"").append(architectures.get(i))
+                    .append("\",\"os\":\"linux\"}}");
         }
         return manifest(repository, reference, "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX
                 + "\",\"manifests\":[" + manifests + "]}", OCI_INDEX);

@@ -1,0 +1,60 @@
+package dev.drydock.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The devstack plus a real registry service, started from its built jar with authentication on and its own database
+ * on the same PostgreSQL, for services whose tests push to or pull from a registry. Its URL is the config key
+ * {@code drydock.test.registry-url}. One per test JVM (GLOBAL scope).
+ */
+public class RegistryTestResource extends DevStackTestResource {
+
+    public static final String ADMIN = "drydock-admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String TASK_SERVICE_SECRET = "test-task-service-secret";
+
+    private SiblingService registry;
+    private Path home;
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        try {
+            home = Files.createTempDirectory("drydock-registry-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String database = createDatabase("registry");
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:" + database);
+        env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("DRYDOCK_DATA_DIR", home.resolve("registry").toString());
+        env.put("DRYDOCK_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
+        registry = SiblingService.start("registry-service", env, home);
+        config.put("drydock.test.registry-url", registry.url());
+        return config;
+    }
+
+    /** A private directory of this test JVM, removed at the end. */
+    protected Path home() {
+        return home;
+    }
+
+    @Override
+    public void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        super.stop();
+        Directories.deleteRecursively(home);
+    }
+}

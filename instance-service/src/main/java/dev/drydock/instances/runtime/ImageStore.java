@@ -1,0 +1,123 @@
+package dev.drydock.instances.runtime;
+
+import dev.drydock.oci.Descriptor;
+import dev.drydock.oci.Digest;
+import dev.drydock.oci.ImageReference;
+import dev.drydock.oci.Manifest;
+import dev.drydock.oci.RepositoryName;
+import dev.drydock.oci.client.RegistryClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Images pulled from a registry and unpacked once per manifest digest into a cache: the manifest (linux/amd64 from
+ * an index), the config and every layer are checked against their digests while they stream, layers are applied
+ * in order by {@link LayerUnpacker}, and a cache entry appears only complete (built aside, then moved into place).
+ */
+public class ImageStore {
+
+    /** An image ready to run. @param rootfs shared and read-only by convention: containers get a ContainerRoot */
+    public record Image(Digest manifest, ImageConfig config, Path rootfs) {
+    }
+
+    private static final String OS = "linux";
+    private static final String ARCHITECTURE = "amd64";
+
+    private final Path cache;
+
+    public ImageStore(Path cache) {
+        this.cache = cache;
+    }
+
+    /** Pulls {@code reference} (host/repository:tag or @digest) unless its manifest is cached already. */
+    public Image pull(String reference, RegistryClient.Credentials credentials) throws IOException {
+        ImageReference ref = ImageReference.parse(reference);
+        if (ref.host() == null) {
+            throw new IllegalArgumentException("'" + reference + "' names no registry (host/repository:tag)");
+        }
+        RegistryClient client = new RegistryClient(ref.host(), credentials, Duration.ofSeconds(30));
+        RepositoryName repository = RepositoryName.of(ref.repository());
+        RegistryClient.FetchedManifest fetched = client.manifest(repository,
+                ref.digest() != null ? ref.digest().toString() : ref.tag() == null ? "latest" : ref.tag());
+        Manifest manifest = Manifest.parse(fetched.content(), fetched.mediaType());
+        Digest digest = fetched.digest();
+        if (manifest.isIndex()) {
+            Descriptor chosen = manifest.manifests().stream()
+                    .filter(d -> d.platform() != null && OS.equals(d.platform().os())
+                            && ARCHITECTURE.equals(d.platform().architecture()))
+                    .findFirst().orElseThrow(() -> new IOException(reference + " has no " + OS + "/" + ARCHITECTURE
+                            + " image"));
+            fetched = client.manifest(repository, chosen.digest().toString());
+            manifest = Manifest.parse(fetched.content(), fetched.mediaType());
+            digest = fetched.digest();
+        }
+        if (manifest.config() == null) {
+            throw new IOException(reference + " is not a runnable image (no config)");
+        }
+        Path entry = cache.resolve(digest.algorithm().id() + "-" + digest.hex());
+        byte[] configBlob = verified(client, repository, manifest.config());
+        ImageConfig config = ImageConfig.parse(configBlob);
+        if (Files.isDirectory(entry.resolve("rootfs"))) {
+            return new Image(digest, config, entry.resolve("rootfs"));
+        }
+        Files.createDirectories(cache);
+        Path partial = Files.createTempDirectory(cache, ".pull-");
+        try {
+            Path rootfs = Files.createDirectories(partial.resolve("rootfs"));
+            for (Descriptor layer : manifest.layers()) {
+                try (DigestInputStream in = new DigestInputStream(client.blob(repository, layer.digest()),
+                        layer.digest().algorithm().newMessageDigest())) {
+                    LayerUnpacker.apply(in, rootfs);
+                    check(layer, in.getMessageDigest());
+                }
+            }
+            Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            delete(partial);
+            if (Files.isDirectory(entry.resolve("rootfs"))) {
+                // another pull of the same image finished first
+                return new Image(digest, config, entry.resolve("rootfs"));
+            }
+            throw e;
+        }
+        return new Image(digest, config, entry.resolve("rootfs"));
+    }
+
+    private static byte[] verified(RegistryClient client, RepositoryName repository, Descriptor descriptor)
+            throws IOException {
+        try (DigestInputStream in = new DigestInputStream(client.blob(repository, descriptor.digest()),
+                descriptor.digest().algorithm().newMessageDigest())) {
+            byte[] bytes = in.readNBytes(16 * 1024 * 1024);
+            check(descriptor, in.getMessageDigest());
+            return bytes;
+        }
+    }
+
+    private static void check(Descriptor descriptor, MessageDigest computed) throws IOException {
+        Digest actual = Digest.of(descriptor.digest().algorithm(), computed);
+        if (!actual.equals(descriptor.digest())) {
+            throw new IOException("blob " + descriptor.digest() + " arrived with digest " + actual
+                    + "; the image is refused");
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+}
