@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,15 @@ public final class RuntimeSpec {
     private static final List<String> CAPABILITIES = List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
     private static final long CPU_PERIOD = 100_000;
 
-    /** What the group asks of a container. @param memoryBytes 0 for none; @param cpus 0 for none */
+    /**
+     * What the group asks of a container.
+     *
+     * @param memoryBytes 0 for none
+     * @param cpus        0 for none
+     * @param network     the group's network namespace to join, or null for one of the container's own
+     */
     public record Request(List<String> command, Map<String, String> env, long memoryBytes, double cpus,
-            String hostname) {
+            String hostname, Path network) {
     }
 
     private RuntimeSpec() {
@@ -81,7 +88,10 @@ public final class RuntimeSpec {
         }
         ArrayNode namespaces = linux.putArray("namespaces");
         for (String ns : List.of("pid", "network", "ipc", "uts", "mount")) {
-            namespaces.addObject().put("type", ns);
+            ObjectNode namespace = namespaces.addObject().put("type", ns);
+            if (ns.equals("network") && request.network() != null) {
+                namespace.put("path", request.network().toString());
+            }
         }
         ArrayNode masked = linux.putArray("maskedPaths");
         for (String path : List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",

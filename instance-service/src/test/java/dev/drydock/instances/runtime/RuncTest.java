@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -56,7 +57,7 @@ class RuncTest {
             tar.putArchiveEntry(entry);
             tar.write(busybox);
             tar.closeArchiveEntry();
-            for (String applet : List.of("sh", "echo", "sleep", "tail", "cat", "env", "pwd")) {
+            for (String applet : List.of("sh", "echo", "sleep", "tail", "cat", "env", "pwd", "httpd", "wget")) {
                 TarArchiveEntry link = new TarArchiveEntry("bin/" + applet, TarArchiveEntry.LF_SYMLINK);
                 link.setLinkName("busybox");
                 tar.putArchiveEntry(link);
@@ -64,6 +65,12 @@ class RuncTest {
             }
             TarArchiveEntry work = new TarArchiveEntry("work/");
             tar.putArchiveEntry(work);
+            tar.closeArchiveEntry();
+            byte[] page = "hello from the group\n".getBytes();
+            TarArchiveEntry index = new TarArchiveEntry("www/index.html");
+            index.setSize(page.length);
+            tar.putArchiveEntry(index);
+            tar.write(page);
             tar.closeArchiveEntry();
         }
         LayerUnpacker.apply(new ByteArrayInputStream(layer.toByteArray()), rootfs);
@@ -83,7 +90,7 @@ class RuncTest {
     void theExitCodeAndOutputAreTheContainersAndTheGroupsCommandReplacesTheImages() throws Exception {
         Path bundle = bundle(new ImageConfig(List.of("/bin/echo", "entrypoint"), List.of("cmd"), List.of(
                 "FROM_IMAGE=yes", "OVERRIDDEN=image"), "/work", ""), new RuntimeSpec.Request(List.of("/bin/sh", "-c",
-                "echo hello; pwd; env; echo oops >&2; exit 42"), Map.of("OVERRIDDEN", "group"), 0, 0, "group-1"));
+                "echo hello; pwd; env; echo oops >&2; exit 42"), Map.of("OVERRIDDEN", "group"), 0, 0, "group-1", null));
         assertEquals(42, run(bundle, "exit-" + UUID.randomUUID()));
         String out = Files.readString(bundle.resolve("out"));
         assertTrue(out.startsWith("hello\n/work\n"), out);
@@ -95,7 +102,7 @@ class RuncTest {
     @Test
     void withoutACommandTheImagesEntrypointAndCmdRun() throws Exception {
         Path bundle = bundle(new ImageConfig(List.of("/bin/echo"), List.of("from", "the", "image"), List.of(), "", ""),
-                new RuntimeSpec.Request(List.of(), Map.of(), 0, 0, "g"));
+                new RuntimeSpec.Request(List.of(), Map.of(), 0, 0, "g", null));
         assertEquals(0, run(bundle, "image-" + UUID.randomUUID()));
         assertEquals("from the image\n", Files.readString(bundle.resolve("out")));
     }
@@ -103,14 +110,35 @@ class RuncTest {
     @Test
     void aContainerAboveItsMemoryLimitIsKilledWith137() throws Exception {
         Path bundle = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/tail", "/dev/zero"), Map.of(),
-                32L * 1024 * 1024, 0.5, "oom"));
+                32L * 1024 * 1024, 0.5, "oom", null));
         assertEquals(137, run(bundle, "oom-" + UUID.randomUUID()));
+    }
+
+    @Test
+    void containersOfAGroupTalkOverLocalhostAndTheNamespaceGoesWithTheGroup() throws Exception {
+        String group = "g" + UUID.randomUUID().toString().substring(0, 8);
+        Path network = GroupNetwork.create(group);
+        Path server = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/httpd", "-f", "-p", "127.0.0.1:8080",
+                "-h", "/www"), Map.of(), 0, 0, group, network));
+        ContainerRuntime.Running web = runc.start("web-" + group, server, server.resolve("out"), server.resolve("err"));
+        try {
+            Path client = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/sh", "-c",
+                    "for i in $(seq 1 100); do wget -q -O - http://127.0.0.1:8080/ && exit 0; sleep 0.1; done; exit 1"),
+                    Map.of(), 0, 0, group, network));
+            assertEquals(0, run(client, "client-" + group), Files.readString(client.resolve("err")));
+            assertEquals("hello from the group\n", Files.readString(client.resolve("out")));
+        } finally {
+            web.stop(Duration.ofSeconds(1));
+            web.exit().get(30, TimeUnit.SECONDS);
+            GroupNetwork.delete(group);
+        }
+        assertFalse(GroupNetwork.exists(group));
     }
 
     @Test
     void stopSendsTermThenKillsWhatIgnoresIt() throws Exception {
         String seconds = String.valueOf(40_000 + (int) (Math.random() * 9_999));
-        Path bundle = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/sleep", seconds), Map.of(), 0, 0, "s"));
+        Path bundle = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/sleep", seconds), Map.of(), 0, 0, "s", null));
         ContainerRuntime.Running running = runc.start("stop-" + UUID.randomUUID(), bundle, bundle.resolve("out"),
                 bundle.resolve("err"));
         try {
