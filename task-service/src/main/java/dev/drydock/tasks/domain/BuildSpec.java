@@ -34,19 +34,18 @@ public record BuildSpec(List<String> tags, String dockerfile, String context, Li
         boolean noCache = false;
         boolean pull = false;
         String context = null;
-        for (int i = 0; i < words.size(); i++) {
-            String word = words.get(i);
-            String flag = word.contains("=") && word.startsWith("--") ? word.substring(0, word.indexOf('=')) : word;
-            String inline = flag.equals(word) ? null : word.substring(flag.length() + 1);
-            switch (flag) {
-                case "-t", "--tag" -> tags.add(value(words, i++, flag, inline));
-                case "-f", "--file" -> dockerfile = value(words, i++, flag, inline);
-                case "--build-arg" -> arguments.add(BuildArgument.parse(value(words, i++, flag, inline), false));
-                case "--target" -> target = value(words, i++, flag, inline);
-                case "--platform" -> platform = Platform.parse(value(words, i++, flag, inline));
+        Flags flags = new Flags(words, 0);
+        while (flags.hasNext()) {
+            switch (flags.next()) {
+                case "-t", "--tag" -> tags.add(flags.value());
+                case "-f", "--file" -> dockerfile = flags.value();
+                case "--build-arg" -> arguments.add(BuildArgument.parse(flags.value(), false));
+                case "--target" -> target = flags.value();
+                case "--platform" -> platform = Platform.parse(flags.value());
                 case "--no-cache" -> noCache = true;
                 case "--pull" -> pull = true;
                 default -> {
+                    String word = flags.word();
                     if (word.startsWith("-")) {
                         throw new IllegalArgumentException("build flag " + word + " is not supported");
                     }
@@ -56,9 +55,6 @@ public record BuildSpec(List<String> tags, String dockerfile, String context, Li
                     context = word;
                 }
             }
-            if (inline != null) {
-                i--;
-            }
         }
         if (context == null) {
             throw new IllegalArgumentException("build needs a context (. for the source's root)");
@@ -66,13 +62,4 @@ public record BuildSpec(List<String> tags, String dockerfile, String context, Li
         return new BuildSpec(tags, dockerfile, context, arguments, target, platform, noCache, pull);
     }
 
-    private static String value(List<String> words, int i, String flag, String inline) {
-        if (inline != null) {
-            return inline;
-        }
-        if (i + 1 >= words.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return words.get(i + 1);
-    }
 }

@@ -51,11 +51,7 @@ public class Tasks {
                                           source_trigger_enabled, timers)
                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict do nothing
                         returning""" + " " + COLUMNS)
-                .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
-                        .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
-                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool())
-                        .addBoolean(task.triggers().baseImage()).addString(task.triggers().baseImageType())
-                        .addBoolean(task.triggers().source()).addValue(task.triggers().timers()))
+                .execute(values(task))
                 .map(Tasks::first);
     }
 
@@ -67,11 +63,7 @@ public class Tasks {
                                base_image_trigger_type = $11, source_trigger_enabled = $12, timers = $13,
                                updated_at = now()
                         where registry = $1 and lower(name) = lower($2) returning""" + " " + COLUMNS)
-                .execute(Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
-                        .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
-                        .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool())
-                        .addBoolean(task.triggers().baseImage()).addString(task.triggers().baseImageType())
-                        .addBoolean(task.triggers().source()).addValue(task.triggers().timers()))
+                .execute(values(task))
                 .map(Tasks::first);
     }
 
@@ -145,6 +137,15 @@ public class Tasks {
     public Uni<Boolean> delete(String registry, String name) {
         return pool.preparedQuery("delete from task where registry = $1 and lower(name) = lower($2)")
                 .execute(Tuple.of(registry, name)).map(result -> result.rowCount() == 1);
+    }
+
+    /** $1..$13 of create and update: registry, name, then every field a task stores. */
+    private static Tuple values(Task task) {
+        return Tuple.tuple().addString(task.registry()).addString(task.name()).addString(task.status())
+                .addString(task.platform()).addInteger(task.timeoutSeconds()).addInteger(task.cpu())
+                .addValue(task.step()).addValue(task.secrets()).addString(task.agentPool())
+                .addBoolean(task.triggers().baseImage()).addString(task.triggers().baseImageType())
+                .addBoolean(task.triggers().source()).addValue(task.triggers().timers());
     }
 
     private static Task first(RowSet<Row> rows) {

@@ -1,5 +1,6 @@
 package dev.drydock.tasks.domain.purge;
 
+import dev.drydock.tasks.domain.Flags;
 import dev.drydock.tasks.domain.Words;
 
 import java.time.Duration;
@@ -40,27 +41,23 @@ public record PurgeCommand(String registry, List<PurgeFilter> filters, Duration 
         boolean dryRun = false;
         boolean includeLocked = false;
         int concurrency = defaultConcurrency;
-        for (int i = 2; i < words.size(); i++) {
-            String word = words.get(i);
-            String flag = word.startsWith("--") && word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
-            String inline = flag.equals(word) ? null : word.substring(flag.length() + 1);
+        Flags flags = new Flags(words, 2);
+        while (flags.hasNext()) {
+            String flag = flags.next();
             switch (flag) {
-                case "-r", "--registry" -> registry = value(words, i++, flag, inline);
-                case "-f", "--filter" -> filters.add(PurgeFilter.parse(value(words, i++, flag, inline)));
-                case "--ago" -> ago = Ago.parse(value(words, i++, flag, inline));
-                case "--keep" -> keep = number(value(words, i++, flag, inline), flag);
+                case "-r", "--registry" -> registry = flags.value();
+                case "-f", "--filter" -> filters.add(PurgeFilter.parse(flags.value()));
+                case "--ago" -> ago = Ago.parse(flags.value());
+                case "--keep" -> keep = number(flags.value(), flag);
                 case "--concurrency" -> {
-                    int given = number(value(words, i++, flag, inline), flag);
+                    int given = number(flags.value(), flag);
                     concurrency = given <= 0 ? defaultConcurrency : Math.min(given, MAX_CONCURRENCY);
                 }
                 case "--untagged" -> untagged = true;
                 case "--untagged-only" -> untaggedOnly = true;
                 case "--dry-run" -> dryRun = true;
                 case "--include-locked" -> includeLocked = true;
-                default -> throw new IllegalArgumentException("acr purge has no flag " + word);
-            }
-            if (inline != null) {
-                i--;
+                default -> throw new IllegalArgumentException("acr purge has no flag " + flags.word());
             }
         }
         if (untagged && untaggedOnly) {
@@ -77,16 +74,6 @@ public record PurgeCommand(String registry, List<PurgeFilter> filters, Duration 
         }
         return new PurgeCommand(registry, List.copyOf(filters), ago, keep, untagged, untaggedOnly, dryRun,
                 includeLocked, Math.max(1, Math.min(concurrency, MAX_CONCURRENCY)));
-    }
-
-    private static String value(List<String> words, int i, String flag, String inline) {
-        if (inline != null) {
-            return inline;
-        }
-        if (i + 1 >= words.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return words.get(i + 1);
     }
 
     private static int number(String text, String flag) {
