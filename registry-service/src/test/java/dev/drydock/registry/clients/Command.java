@@ -30,6 +30,20 @@ public final class Command {
         assumeTrue(present, binary + " is not installed; skipping its client test");
     }
 
+    /**
+     * A podman, buildah or skopeo command line with its own storage under {@code work} (vfs, so it runs anywhere
+     * without touching the host's containers).
+     */
+    public static List<String> containers(Path work, String tool, String... args) {
+        List<String> command = new ArrayList<>(List.of(tool, "--root", work.resolve("storage").toString(),
+                "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs"));
+        if (tool.equals("podman")) {
+            command.addAll(List.of("--events-backend", "file", "--cgroup-manager", "cgroupfs"));
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
     public static String run(Path workDir, String... command) {
         return run(workDir, List.of(command));
     }

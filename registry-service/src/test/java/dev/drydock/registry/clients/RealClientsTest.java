@@ -35,13 +35,7 @@ class RealClientsTest {
     }
 
     private List<String> containers(String tool, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(tool, "--root", work.resolve("storage").toString(),
-                "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs"));
-        if (tool.equals("podman")) {
-            command.addAll(List.of("--events-backend", "file", "--cgroup-manager", "cgroupfs"));
-        }
-        command.addAll(List.of(args));
-        return command;
+        return Command.containers(work, tool, args);
     }
 
     @Test

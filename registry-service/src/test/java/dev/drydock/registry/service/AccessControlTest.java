@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -390,13 +389,7 @@ class AccessControlTest {
     }
 
     private List<String> containers(String tool, String... args) {
-        List<String> command = new ArrayList<>(List.of(tool, "--root", work.resolve("storage").toString(),
-                "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs"));
-        if (tool.equals("podman")) {
-            command.addAll(List.of("--events-backend", "file", "--cgroup-manager", "cgroupfs"));
-        }
-        command.addAll(List.of(args));
-        return command;
+        return Command.containers(work, tool, args);
     }
 
     @Test
