@@ -12,25 +12,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 payload_mib=${2:-32}
 passes=${3:-0}
-for tool in buildah curl python3 tar; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
-[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install -y busybox-static"; exit 1; }
-
-work=$(mktemp -d /tmp/drydock-taskbench.XXXXXX)
-chmod 755 "$work"
-export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
-  DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192 DRYDOCK_ADMIN_PASSWORD=bench-admin-password
-REG=127.0.0.1:$DRYDOCK_REGISTRY_PORT
-API=http://127.0.0.1:$DRYDOCK_TASKS_PORT/api/v1/registries/default
-AUTH=drydock-admin:$DRYDOCK_ADMIN_PASSWORD
-HAND=(buildah --root "$work/hand/storage" --runroot "$work/hand/run" --storage-driver vfs)
-cleanup() {
-  ./drydock-stack down >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "starting a throwaway stack under $work ..."
-./drydock-stack up >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+. bench/task-stack.sh taskbench
 
 # a JSON string field without starting an interpreter inside the timed path
 field() { sed -E 's/.*"'"$1"'":"([^"]*)".*/\1/'; }

@@ -7,38 +7,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-30}
-for tool in buildah curl python3 tar; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
-[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install -y busybox-static"; exit 1; }
-
-work=$(mktemp -d /tmp/drydock-triggerbench.XXXXXX)
-chmod 755 "$work"
-export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
-  DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192 DRYDOCK_ADMIN_PASSWORD=bench-admin-password
-REG=127.0.0.1:$DRYDOCK_REGISTRY_PORT
-API=http://127.0.0.1:$DRYDOCK_TASKS_PORT/api/v1/registries/default
-AUTH=drydock-admin:$DRYDOCK_ADMIN_PASSWORD
-B=(buildah --root "$work/hand/storage" --runroot "$work/hand/run" --storage-driver vfs)
-cleanup() {
-  ./drydock-stack down >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/task-stack.sh triggerbench
 api() { curl -fsS -u "$AUTH" -H 'Content-Type: application/json' "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-
-echo "starting a throwaway stack under $work ..."
-./drydock-stack up >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 
 # pushes bench/base:1 with a new marker: a new digest behind the same tag
 push_base() {
   local c
   echo "$1" >"$work/marker"
-  c=$("${B[@]}" from scratch)
-  "${B[@]}" copy "$c" /bin/busybox /bin/busybox >/dev/null
-  "${B[@]}" copy "$c" "$work/marker" /marker >/dev/null
-  "${B[@]}" commit -q "$c" "$REG/bench/base:1" >/dev/null
-  "${B[@]}" rm "$c" >/dev/null
-  "${B[@]}" push -q --tls-verify=false --creds "$AUTH" "$REG/bench/base:1" "docker://$REG/bench/base:1"
+  c=$("${HAND[@]}" from scratch)
+  "${HAND[@]}" copy "$c" /bin/busybox /bin/busybox >/dev/null
+  "${HAND[@]}" copy "$c" "$work/marker" /marker >/dev/null
+  "${HAND[@]}" commit -q "$c" "$REG/bench/base:1" >/dev/null
+  "${HAND[@]}" rm "$c" >/dev/null
+  "${HAND[@]}" push -q --tls-verify=false --creds "$AUTH" "$REG/bench/base:1" "docker://$REG/bench/base:1"
 }
 push_base initial
 

@@ -46,6 +46,14 @@ class RunsTest {
                 new JsonObject().put("dockerfile", "Dockerfile"), 3600, Map.of(), POOL, null)).await().atMost(PATIENCE);
     }
 
+    /** Claims for {@code worker} until {@code run} is among the claimed (other tests' runs may be queued too). */
+    private void claimUntil(Runs.Run run, String worker) {
+        List<Runs.Run> claimed;
+        do {
+            claimed = runs.claim(worker, POOL, 100).await().atMost(PATIENCE);
+        } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
+    }
+
     @Test
     void runIdsCountPerRegistry() {
         String a = "reg" + UUID.randomUUID().toString().substring(0, 8);
@@ -101,11 +109,7 @@ class RunsTest {
         String registry = "move" + UUID.randomUUID().toString().substring(0, 8);
         Runs.Run run = create(registry);
         String worker = "instance-" + UUID.randomUUID();
-        // claim until ours comes (other tests' runs may be queued too)
-        List<Runs.Run> claimed;
-        do {
-            claimed = runs.claim(worker, POOL, 100).await().atMost(PATIENCE);
-        } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
+        claimUntil(run, worker);
         assertNotNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
         assertNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE),
                 "a stale move is refused");
@@ -123,10 +127,7 @@ class RunsTest {
         String registry = "lost" + UUID.randomUUID().toString().substring(0, 8);
         Runs.Run run = create(registry);
         String worker = "vanished-" + UUID.randomUUID();
-        List<Runs.Run> claimed;
-        do {
-            claimed = runs.claim(worker, POOL, 100).await().atMost(PATIENCE);
-        } while (claimed.stream().noneMatch(r -> r.id() == run.id()) && !claimed.isEmpty());
+        claimUntil(run, worker);
         assertNotNull(runs.transition(run.id(), RunStatus.Started, RunStatus.Running, null).await().atMost(PATIENCE));
         // the replica that held it died long ago: nobody has touched the run since
         pool.preparedQuery("update run set updated_at = now() - interval '1 hour' where id = $1")
