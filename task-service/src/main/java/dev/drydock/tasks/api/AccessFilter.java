@@ -1,5 +1,6 @@
 package dev.drydock.tasks.api;
 
+import dev.drydock.oci.client.TokenEndpoint;
 import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.service.RegistryAccess;
 import io.smallrye.mutiny.Uni;
@@ -8,8 +9,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +41,7 @@ public class AccessFilter {
                     "the tasks API lives under /api/v1/registries/<registry>/"));
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String[] credentials = basic(header);
+        String[] credentials = TokenEndpoint.basic(header).orElse(null);
         if (credentials == null) {
             return Uni.createFrom().item(challenge("credentials required"));
         }
@@ -58,18 +57,5 @@ public class AccessFilter {
         Response error = ErrorMappers.error(Response.Status.UNAUTHORIZED, "Unauthorized", message);
         return Response.fromResponse(error).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"drydock tasks\"")
                 .build();
-    }
-
-    private static String[] basic(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -1,33 +1,24 @@
 package dev.drydock.tasks.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.oci.client.RegistryClient;
+import dev.drydock.oci.client.TokenEndpoint;
 import dev.drydock.tasks.config.TasksConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The task service's dealings with the registry service: where a registry's login server is, a short-lived token
@@ -45,17 +36,14 @@ public class RegistryAccess {
     /** Whether a caller may act, and if not, whether the credentials were wrong (401) or too weak (403). */
     public enum Verdict { ALLOWED, UNAUTHENTICATED, FORBIDDEN }
 
-    private record Remembered(Verdict verdict, long until) {
-    }
-
     private final TasksConfig config;
     private final URI url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final TokenEndpoint tokens;
 
     RegistryAccess(TasksConfig config) {
         this.config = config;
         this.url = URI.create(config.registry().url());
+        this.tokens = new TokenEndpoint(url.getScheme(), config.auth().cache());
     }
 
     /** The host[:port] a registry's images are named with and pushed to. */
@@ -74,13 +62,13 @@ public class RegistryAccess {
         if (config.registry().serviceSecret().filter(s -> !s.isBlank()).isEmpty()) {
             return null;
         }
-        JsonNode answer = token(loginServer(registry), config.registry().serviceUser(),
-                config.registry().serviceSecret().get());
-        if (answer == null || !answer.hasNonNull("refresh_token")) {
+        TokenEndpoint.Grant grant = tokens.password(loginServer(registry), config.registry().serviceUser(),
+                config.registry().serviceSecret().get()).orElse(null);
+        if (grant == null || grant.refreshToken() == null) {
             throw new IOException("the registry refused the task service's identity (is "
                     + "DRYDOCK_TASK_SERVICE_SECRET the same for both services?)");
         }
-        return answer.get("refresh_token").asText();
+        return grant.refreshToken();
     }
 
     /** The credentials a client presents with a refresh token. */
@@ -119,72 +107,16 @@ public class RegistryAccess {
 
     /** Checks a caller's Basic credentials with the registry's token endpoint; remembered for a short while. */
     public Uni<Verdict> check(String registry, String user, String password) {
-        String key = key(registry, user, password);
-        Remembered r = remembered.get(key);
-        if (r != null && r.until() > System.nanoTime()) {
-            return Uni.createFrom().item(r.verdict());
-        }
         return Uni.createFrom().item(() -> {
             try {
-                JsonNode answer = token(loginServer(registry), user, password);
-                if (answer == null) {
-                    return Verdict.UNAUTHENTICATED;
-                }
-                String kind = claims(answer.path("access_token").asText()).path("kind").asText();
-                return MAY_RUN_TASKS.contains(kind) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+                return tokens.check(loginServer(registry), user, password)
+                        .map(grant -> MAY_RUN_TASKS.contains(grant.claims().path("kind").asText()) ? Verdict.ALLOWED
+                                : Verdict.FORBIDDEN)
+                        .orElse(Verdict.UNAUTHENTICATED);
             } catch (IOException e) {
                 throw new RegistryUnavailableException("cannot check credentials with the registry at " + url
                         + ": " + e.getMessage());
             }
-        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .invoke(verdict -> {
-                    if (remembered.size() > 10_000) {
-                        remembered.clear();
-                    }
-                    remembered.put(key, new Remembered(verdict, System.nanoTime() + config.auth().cache().toNanos()));
-                });
-    }
-
-    /** The token endpoint's answer, or null when it refused the credentials. */
-    private JsonNode token(String server, String user, String password) throws IOException {
-        String form = "grant_type=password&access_type=offline&service=" + encode(server) + "&username="
-                + encode(user) + "&password=" + encode(password);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url.getScheme() + "://" + server + "/oauth2/token"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 401 || response.statusCode() == 403) {
-                return null;
-            }
-            if (response.statusCode() != 200) {
-                throw new IOException("token endpoint answered " + response.statusCode());
-            }
-            return JSON.readTree(response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static JsonNode claims(String jwt) throws IOException {
-        String[] parts = jwt.split("\\.");
-        if (parts.length != 3) {
-            throw new IOException("the registry's token is no JWT");
-        }
-        return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String key(String registry, String user, String password) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    (registry + '\0' + user + '\0' + password).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 }
