@@ -17,6 +17,7 @@ public class RegistryTestResource extends DevStackTestResource {
     public static final String ADMIN = "drydock-admin";
     public static final String ADMIN_PASSWORD = "test-admin-password";
     public static final String TASK_SERVICE_SECRET = "test-task-service-secret";
+    public static final String INSTANCE_SERVICE_SECRET = "test-instance-service-secret";
 
     private SiblingService registry;
     private Path home;
@@ -39,6 +40,7 @@ public class RegistryTestResource extends DevStackTestResource {
         env.put("DRYDOCK_DATA_DIR", home.resolve("registry").toString());
         env.put("DRYDOCK_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
+        env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);
         registry = SiblingService.start("registry-service", env, home);
         config.put("drydock.test.registry-url", registry.url());
         return config;

@@ -17,11 +17,12 @@ import java.util.Set;
  * anything runs: names, the group's limits (60 containers, 20 volumes, 5 public ports), every mount naming a
  * declared volume, no port twice in the group, public ports among the containers' ports, limits at least the
  * container's requests and at most the group's total requests, exactly one kind per volume and per env value.
- * Fields ACI has that Drydock does not carry out are refused by name, never silently ignored.
+ * Fields ACI has that Drydock does not carry out are refused by name, never silently ignored. Two extensions:
+ * {@code properties.autoUpdate} (redeploy when a followed tag is pushed) and a container's {@code args}.
  */
 public record GroupSpec(String name, String apiVersion, Map<String, String> tags, RestartPolicy restartPolicy,
         List<Container> initContainers, List<Container> containers, List<Volume> volumes, List<Port> publicPorts,
-        List<RegistryCredential> registryCredentials) {
+        List<RegistryCredential> registryCredentials, boolean autoUpdate) {
 
     public enum RestartPolicy { Always, OnFailure, Never }
 
@@ -43,8 +44,12 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
             int periodSeconds, int failureThreshold, int successThreshold, int timeoutSeconds) {
     }
 
-    /** @param command replaces the image's entrypoint and cmd, as in ACI; empty keeps the image's */
-    public record Container(String name, String image, List<String> command, List<Port> ports, List<EnvVar> env,
+    /**
+     * @param command replaces the image's entrypoint and cmd, as in ACI; empty keeps the image's
+     * @param args    (Drydock, as Kubernetes' args) replaces only the image's cmd, keeping its entrypoint
+     */
+    public record Container(String name, String image, List<String> command, List<String> args, List<Port> ports,
+            List<EnvVar> env,
             Resources requests, Resources limits, List<Mount> mounts, Probe liveness, Probe readiness) {
     }
 
@@ -68,11 +73,11 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
     private static final Set<String> TOP = Set.of("apiversion", "location", "name", "type", "tags", "properties");
     private static final Set<String> TOP_UNSUPPORTED = Set.of("identity", "zones");
     private static final Set<String> PROPERTIES = Set.of("containers", "initcontainers", "imageregistrycredentials",
-            "restartpolicy", "ipaddress", "ostype", "volumes", "sku");
+            "restartpolicy", "ipaddress", "ostype", "volumes", "sku", "autoupdate");
     private static final Set<String> PROPERTIES_UNSUPPORTED = Set.of("diagnostics", "subnetids", "dnsconfig",
             "encryptionproperties", "priority", "confidentialcomputeproperties", "extensions", "secretreferences",
             "identityacls", "containergroupprofile", "standbypoolprofile", "networkprofile");
-    private static final Set<String> CONTAINER = Set.of("image", "command", "ports", "environmentvariables",
+    private static final Set<String> CONTAINER = Set.of("image", "command", "args", "ports", "environmentvariables",
             "resources", "volumemounts", "livenessprobe", "readinessprobe");
     private static final Set<String> CONTAINER_UNSUPPORTED = Set.of("securitycontext", "configmap");
 
@@ -178,7 +183,9 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
                     .orElse(null), DocumentNode.optional(fields, "password").map(DocumentNode::text).orElse(null)));
         }
         String apiVersion = DocumentNode.optional(top, "apiversion").map(DocumentNode::text).orElse(null);
-        return new GroupSpec(name, apiVersion, tags, restart, init, containers, volumes, publicPorts, credentials);
+        boolean autoUpdate = DocumentNode.optional(properties, "autoupdate").map(DocumentNode::bool).orElse(false);
+        return new GroupSpec(name, apiVersion, tags, restart, init, containers, volumes, publicPorts, credentials,
+                autoUpdate);
     }
 
     private static List<Container> containers(Map<String, DocumentNode> properties, String key, boolean init,
@@ -199,7 +206,7 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
         }
         DocumentNode propertiesNode = DocumentNode.optional(outer, "properties")
                 .orElseThrow(() -> node.error("container '" + name + "' needs properties"));
-        Set<String> known = init ? Set.of("image", "command", "environmentvariables", "volumemounts") : CONTAINER;
+        Set<String> known = init ? Set.of("image", "command", "args", "environmentvariables", "volumemounts") : CONTAINER;
         Set<String> refused = new HashSet<>(CONTAINER_UNSUPPORTED);
         if (init) {
             refused.addAll(Set.of("ports", "resources", "livenessprobe", "readinessprobe"));
@@ -208,6 +215,7 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
         String image = DocumentNode.optional(p, "image").map(DocumentNode::text)
                 .orElseThrow(() -> propertiesNode.error("container '" + name + "' needs an image"));
         List<String> command = DocumentNode.optional(p, "command").map(DocumentNode::texts).orElse(List.of());
+        List<String> args = DocumentNode.optional(p, "args").map(DocumentNode::texts).orElse(List.of());
         List<Port> ports = new ArrayList<>();
         for (DocumentNode port : DocumentNode.optional(p, "ports").map(DocumentNode::list).orElse(List.of())) {
             ports.add(port(port));
@@ -266,7 +274,7 @@ public record GroupSpec(String name, String apiVersion, Map<String, String> tags
         }
         Probe liveness = DocumentNode.optional(p, "livenessprobe").map(GroupSpec::probe).orElse(null);
         Probe readiness = DocumentNode.optional(p, "readinessprobe").map(GroupSpec::probe).orElse(null);
-        return new Container(name, image, command, ports, env, requests, limits, mounts, liveness, readiness);
+        return new Container(name, image, command, args, ports, env, requests, limits, mounts, liveness, readiness);
     }
 
     private static Resources resources(DocumentNode node) {

@@ -1,68 +1,103 @@
 package dev.drydock.instances.runtime;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A container group's network namespace (ACI: the containers of a group share localhost): a named namespace with
- * its loopback up, which every container of the group joins; deleted with the group.
+ * A container group's network (ACI: the containers of a group share localhost and one IP address): a named network
+ * namespace with loopback up and one end of a veth pair as its eth0, holding the group's address from a /30 of its
+ * own; the host keeps the other end, so the host (published ports, httpGet probes) reaches the group at that
+ * address. Deleting the namespace takes the pair with it. Two {@code ip -batch} calls set it all up (≈ 5 ms).
  */
 public final class GroupNetwork {
 
-    private static final String PREFIX = "drydock-";
+    /** Where a group is reached. @param address the group's IP (its containers' eth0) */
+    public record Network(Path namespace, String address, String hostAddress) {
+    }
+
+    static final String PREFIX = "drydock-";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** /30 blocks in a /16. */
+    public static final int SLOTS = 16384;
 
     private GroupNetwork() {
     }
 
-    /** Creates the namespace (again, if a previous one was left). @return its path, for the runtime config */
-    public static Path create(String group) throws IOException {
+    /**
+     * Creates the namespace (again, if a previous one was left) in block {@code slot} of {@code subnet} (a.b.0.0).
+     */
+    public static Network create(String group, int slot, String subnet) throws IOException {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("no network slot " + slot);
+        }
         String name = name(group);
         if (exists(group)) {
             delete(group);
         }
-        ip(List.of("netns", "add", name));
-        ip(List.of("-n", name, "link", "set", "lo", "up"));
-        return Path.of("/var/run/netns", name);
+        String[] octets = subnet.split("\\.");
+        int base = (Integer.parseInt(octets[0]) << 24) | (Integer.parseInt(octets[1]) << 16) + slot * 4;
+        String host = address(base + 1);
+        String own = address(base + 2);
+        String hostLink = "dd" + slot;
+        Path scripts = Files.createTempDirectory("drydock-net-");
+        try {
+            Path outside = Files.writeString(scripts.resolve("host"), String.join("\n",
+                    "netns add " + name,
+                    "link add " + hostLink + " type veth peer name eth0 netns " + name,
+                    "addr add " + host + "/30 dev " + hostLink,
+                    "link set " + hostLink + " up", ""));
+            Path inside = Files.writeString(scripts.resolve("group"), String.join("\n",
+                    "link set lo up",
+                    "addr add " + own + "/30 dev eth0",
+                    "link set eth0 up",
+                    "route add default via " + host, ""));
+            HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
+            HostCommand.check(List.of("ip", "-n", name, "-batch", inside.toString()), TIMEOUT);
+        } catch (IOException e) {
+            delete(group);
+            throw e;
+        } finally {
+            Files.deleteIfExists(scripts.resolve("host"));
+            Files.deleteIfExists(scripts.resolve("group"));
+            Files.deleteIfExists(scripts);
+        }
+        return new Network(Path.of("/var/run/netns", name), own, host);
     }
 
     public static void delete(String group) throws IOException {
         if (exists(group)) {
-            ip(List.of("netns", "delete", name(group)));
+            HostCommand.check(List.of("ip", "netns", "delete", name(group)), TIMEOUT);
         }
     }
 
     public static boolean exists(String group) throws IOException {
-        return run(List.of("ip", "netns", "list")).lines().anyMatch(line -> line.split(" ")[0].equals(name(group)));
+        return groups().contains(group);
+    }
+
+    /** The groups that have a namespace on this host. */
+    public static List<String> groups() throws IOException {
+        List<String> groups = new ArrayList<>();
+        for (String line : HostCommand.check(List.of("ip", "netns", "list"), TIMEOUT).lines().toList()) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(PREFIX)) {
+                groups.add(name.substring(PREFIX.length()));
+            }
+        }
+        return groups;
     }
 
     private static String name(String group) {
-        if (!group.matches("[a-z0-9][a-z0-9-]{0,40}")) {
+        if (!group.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new IllegalArgumentException("not a group name: " + group);
         }
         return PREFIX + group;
     }
 
-    private static void ip(List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(arguments);
-        run(command);
-    }
-
-    private static String run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return output;
+    private static String address(int value) {
+        return ((value >>> 24) & 255) + "." + ((value >>> 16) & 255) + "." + ((value >>> 8) & 255) + "." + (value & 255);
     }
 }

@@ -81,7 +81,7 @@ public class ImageStore {
             }
             Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            delete(partial);
+            Directories.delete(partial);
             if (Files.isDirectory(entry.resolve("rootfs"))) {
                 // another pull of the same image finished first
                 return new Image(digest, config, entry.resolve("rootfs"));
@@ -109,15 +109,5 @@ public class ImageStore {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
 }

@@ -26,12 +26,24 @@ public final class RuntimeSpec {
     /**
      * What the group asks of a container.
      *
+     * @param command     replaces the image's entrypoint and cmd when not empty
+     * @param args        replaces the image's cmd when not empty
      * @param memoryBytes 0 for none
      * @param cpus        0 for none
      * @param network     the group's network namespace to join, or null for one of the container's own
+     * @param cgroup      the container's cgroup path, or null for runc's default
      */
-    public record Request(List<String> command, Map<String, String> env, long memoryBytes, double cpus,
-            String hostname, Path network) {
+    public record Request(List<String> command, List<String> args, Map<String, String> env, long memoryBytes,
+            double cpus, String hostname, Path network, List<BindMount> mounts, String cgroup) {
+
+        /** A container of its own: no group network, volumes or cgroup placement. */
+        public static Request alone(List<String> command, Map<String, String> env, long memoryBytes, String hostname) {
+            return new Request(command, List.of(), env, memoryBytes, 0, hostname, null, List.of(), null);
+        }
+    }
+
+    /** A host directory or file seen at {@code destination} in the container. */
+    public record BindMount(Path source, String destination, boolean readOnly) {
     }
 
     private RuntimeSpec() {
@@ -39,8 +51,8 @@ public final class RuntimeSpec {
 
     /** @throws IllegalArgumentException when neither the group nor the image says what to run */
     public static ObjectNode of(ImageConfig image, Request request) {
-        List<String> args = !request.command().isEmpty() ? request.command()
-                : concat(image.entrypoint(), image.cmd());
+        List<String> args = !request.command().isEmpty() ? concat(request.command(), request.args())
+                : concat(image.entrypoint(), request.args().isEmpty() ? image.cmd() : request.args());
         if (args.isEmpty()) {
             throw new IllegalArgumentException("the image has no entrypoint or cmd and the container no command");
         }
@@ -78,7 +90,14 @@ public final class RuntimeSpec {
         mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        for (BindMount bind : request.mounts()) {
+            mount(mounts, bind.destination(), "bind", bind.source().toString(),
+                    List.of("rbind", "nosuid", "nodev", bind.readOnly() ? "ro" : "rw"));
+        }
         ObjectNode linux = spec.putObject("linux");
+        if (request.cgroup() != null) {
+            linux.put("cgroupsPath", request.cgroup());
+        }
         ObjectNode resources = linux.putObject("resources");
         if (request.memoryBytes() > 0) {
             resources.putObject("memory").put("limit", request.memoryBytes()).put("swap", request.memoryBytes());

@@ -31,7 +31,7 @@ class ContainerRootTest {
             if (!overlay) {
                 assertEquals(ContainerRoot.Mode.COPY, mode);
             }
-            assertEquals(mode == ContainerRoot.Mode.OVERLAY, ContainerRoot.mounted(a.resolve("rootfs")));
+            assertEquals(mode == ContainerRoot.Mode.OVERLAY, Mounts.mounted(a.resolve("rootfs")));
             Files.writeString(a.resolve("rootfs/etc/motd"), "changed by a\n");
             Files.writeString(a.resolve("rootfs/new"), "a only\n");
             assertEquals("from the image\n", Files.readString(b.resolve("rootfs/etc/motd")));
@@ -41,7 +41,7 @@ class ContainerRootTest {
             ContainerRoot.release(a);
             ContainerRoot.release(b);
         }
-        assertFalse(ContainerRoot.mounted(a.resolve("rootfs")));
+        assertFalse(Mounts.mounted(a.resolve("rootfs")));
         assertFalse(Files.exists(a.resolve("rootfs")) || Files.exists(a.resolve("upper")));
         assertTrue(Files.exists(image.resolve("motd")));
     }

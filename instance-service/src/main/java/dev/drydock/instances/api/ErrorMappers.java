@@ -1,0 +1,59 @@
+package dev.drydock.instances.api;
+
+import dev.drydock.documents.DocumentException;
+import dev.drydock.instances.service.ConflictException;
+import dev.drydock.instances.service.InvalidRequestException;
+import dev.drydock.instances.service.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Errors in the management APIs' shape, {@code {"error": {"code", "message"}}}, with ACI's codes where it has
+ * them; a document error carries its line and column. No stack traces for what the caller got wrong.
+ */
+public class ErrorMappers {
+
+    static Response error(Response.Status status, String code, String message) {
+        return error(status.getStatusCode(), code, message, Map.of());
+    }
+
+    static Response error(int status, String code, String message, Map<String, Object> extra) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        error.putAll(extra);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", error)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response document(DocumentException e) {
+        return error(400, "InvalidContainerGroup", e.getMessage(), Map.of("line", e.line(), "column", e.column()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return error(Response.Status.BAD_REQUEST, "InvalidRequest", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return error(Response.Status.NOT_FOUND, "ResourceNotFound", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException e) {
+        return error(Response.Status.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return error(status, status == 404 ? "NotFound" : status == 415 ? "UnsupportedMediaType" : "InvalidRequest",
+                e.getMessage(), Map.of());
+    }
+}

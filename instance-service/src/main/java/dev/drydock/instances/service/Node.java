@@ -1,0 +1,180 @@
+package dev.drydock.instances.service;
+
+import dev.drydock.instances.config.InstancesConfig;
+import dev.drydock.instances.domain.GroupSpec;
+import dev.drydock.instances.runtime.ContainerLog;
+import dev.drydock.instances.runtime.ContainerRuntime;
+import dev.drydock.instances.runtime.GroupNetwork;
+import dev.drydock.instances.runtime.ImageStore;
+import dev.drydock.instances.runtime.Runc;
+import dev.drydock.oci.ImageReference;
+import dev.drydock.oci.client.RegistryClient;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * This host as the groups' supervisors use it: the runtime, the image cache, where groups and shares live, the
+ * containers' logs, network slots, the threads that wait on containers and run probes, and which credentials an
+ * image is pulled with.
+ */
+@ApplicationScoped
+public class Node {
+
+    private final InstancesConfig config;
+    private final Vertx vertx;
+    private final Path data;
+    private final ContainerRuntime runtime;
+    private final ImageStore images;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final BitSet slots = new BitSet(GroupNetwork.SLOTS);
+    private final Map<String, ContainerLog> logs = new ConcurrentHashMap<>();
+    private final URI registry;
+
+    Node(InstancesConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+        this.data = Path.of(config.dataDir()).toAbsolutePath();
+        this.runtime = new Runc(config.runc(), data.resolve("runc"));
+        this.images = new ImageStore(data.resolve("images"));
+        this.workers = Executors.newCachedThreadPool(daemon("group-worker"));
+        this.timers = Executors.newScheduledThreadPool(2, daemon("group-timer"));
+        this.registry = URI.create(config.registry().url());
+    }
+
+    public InstancesConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    public ImageStore images() {
+        return images;
+    }
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** A group's own directory: bundles, logs, volumes. */
+    public Path groupDir(String group) {
+        return data.resolve("groups").resolve(group);
+    }
+
+    public Path groupsDir() {
+        return data.resolve("groups");
+    }
+
+    /** Where persistent shares (ACI's azureFile) live; they outlive groups. */
+    public Path shares() {
+        return data.resolve("shares");
+    }
+
+    public Path dataDir() {
+        return data;
+    }
+
+    /** A container's log, one instance per container for the life of the service. */
+    public ContainerLog log(String group, String container) throws IOException {
+        try {
+            return logs.computeIfAbsent(group + "/" + container, key -> {
+                try {
+                    return new ContainerLog(groupDir(group).resolve("logs").resolve(container + ".log"),
+                            config.logMaxBytes());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Forgets a deleted group's logs. */
+    public void dropLogs(String group) {
+        logs.keySet().removeIf(key -> key.startsWith(group + "/"));
+    }
+
+    public synchronized int takeSlot() {
+        int slot = slots.nextClearBit(0);
+        if (slot >= GroupNetwork.SLOTS) {
+            throw new IllegalStateException("every network slot of " + config.subnet() + "/16 is taken");
+        }
+        slots.set(slot);
+        return slot;
+    }
+
+    public synchronized void releaseSlot(int slot) {
+        slots.clear(slot);
+    }
+
+    /**
+     * The credentials {@code image} is pulled with: the group's imageRegistryCredentials for its server, else this
+     * service's identity when the image lives in Drydock's registry, else none (anonymous).
+     */
+    public RegistryClient.Credentials credentials(String image, GroupSpec spec) {
+        String host = ImageReference.parse(image).host();
+        for (GroupSpec.RegistryCredential c : spec.registryCredentials()) {
+            if (c.server().equalsIgnoreCase(host)) {
+                return new RegistryClient.Credentials(c.username(), c.password());
+            }
+        }
+        String secret = config.registry().serviceSecret().filter(s -> !s.isBlank()).orElse(null);
+        return secret != null && ours(host) ? new RegistryClient.Credentials(config.registry().serviceUser(), secret)
+                : null;
+    }
+
+    /** Whether {@code host} names Drydock's registry: its URL's host, a login server under its domain, or loopback. */
+    public boolean ours(String host) {
+        if (host == null) {
+            return false;
+        }
+        String port = registry.getPort() < 0 ? "" : ":" + registry.getPort();
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals(registry.getHost() + port) || h.equals("localhost" + port) || h.equals("127.0.0.1" + port)
+                || (h.endsWith("." + config.registry().domain() + port));
+    }
+
+    /** The login server of a registry of Drydock's, as images pushed to it are named. */
+    public String loginServer(String registryName) {
+        String port = registry.getPort() < 0 ? "" : ":" + registry.getPort();
+        return registryName.equals("default") ? registry.getHost() + port
+                : registryName.toLowerCase(Locale.ROOT) + "." + config.registry().domain() + port;
+    }
+
+    @PreDestroy
+    void close() {
+        workers.shutdownNow();
+        timers.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
