@@ -35,11 +35,6 @@ public final class RuntimeSpec {
      */
     public record Request(List<String> command, List<String> args, Map<String, String> env, long memoryBytes,
             double cpus, String hostname, Path network, List<BindMount> mounts, String cgroup) {
-
-        /** A container of its own: no group network, volumes or cgroup placement. */
-        public static Request alone(List<String> command, Map<String, String> env, long memoryBytes, String hostname) {
-            return new Request(command, List.of(), env, memoryBytes, 0, hostname, null, List.of(), null);
-        }
     }
 
     /** A host directory or file seen at {@code destination} in the container. */
