@@ -17,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +117,6 @@ public class GroupsResource {
     @GET
     @Path("/{name}/containers/{container}/logs/stream")
     @Produces(MediaType.TEXT_PLAIN)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> follow(@PathParam("name") String name, @PathParam("container") String container,
             @QueryParam("tail") @DefaultValue("-1") int tail, @QueryParam("timestamps") boolean timestamps) {
         return groups.follow(name, container, tail).map(line -> Views.line(line, timestamps) + "\n");

@@ -155,10 +155,10 @@ public final class InstanceView {
         }
     }
 
-    /** A container's new state; the one it leaves becomes its previous state unless it only waited. */
+    /** A container's new state; a termination it leaves becomes its previous state (as Kubernetes' lastState). */
     public synchronized void container(String name, State state) {
         Container c = containers.get(name);
-        if (c.current != null && !c.current.state().equals(WAITING)) {
+        if (c.current != null && c.current.state().equals(TERMINATED)) {
             c.previous = c.current;
         }
         c.current = state;

@@ -5,6 +5,8 @@ import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.Mounts;
 import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -33,7 +35,9 @@ public final class GroupsApi {
     }
 
     public static Response put(String name, String yaml) {
-        return admin().contentType("application/yaml").body(yaml).put(BASE + name);
+        return admin().config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
+                .encodeContentTypeAs("application/yaml", ContentType.TEXT))).contentType("application/yaml").body(yaml)
+                .put(BASE + name);
     }
 
     public static JsonPath show(String name) {
@@ -57,7 +61,8 @@ public final class GroupsApi {
 
     /** A container's view by name, e.g. {@code container(view, "web", "currentState.state")}. */
     public static Object container(JsonPath view, String container, String path) {
-        return view.get("properties.containers.find { it.name == '" + container + "' }.properties.instanceView."
+        String list = view.getList("properties.containers.name").contains(container) ? "containers" : "initContainers";
+        return view.get("properties." + list + ".find { it.name == '" + container + "' }.properties.instanceView."
                 + path);
     }
 
