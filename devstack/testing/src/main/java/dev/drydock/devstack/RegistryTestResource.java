@@ -30,20 +30,29 @@ public class RegistryTestResource extends DevStackTestResource {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String database = createDatabase("registry");
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database);
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:" + database);
-        env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
-        env.put("DRYDOCK_DATA_DIR", home.resolve("registry").toString());
+        Map<String, String> env = serviceEnvironment("registry");
         env.put("DRYDOCK_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
         env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);
         registry = SiblingService.start("registry-service", env, home);
         config.put("drydock.test.registry-url", registry.url());
         return config;
+    }
+
+    /**
+     * What a sibling service of {@code name} needs: a database of its own, the Kafka broker, a data directory in
+     * {@link #home()}.
+     */
+    protected Map<String, String> serviceEnvironment(String name) {
+        String database = createDatabase(name);
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:" + database);
+        env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("DRYDOCK_DATA_DIR", home.resolve(name).toString());
+        return env;
     }
 
     /** A private directory of this test JVM, removed at the end. */

@@ -54,6 +54,20 @@ public interface TasksConfig {
 
     Auth auth();
 
+    Instances instances();
+
+    interface Instances {
+        /** Where instance-service is, which runs cmd steps as one-shot container groups; absent: cmd steps fail. */
+        Optional<String> url();
+
+        /** Resources of a cmd step's container (ACI's defaults for a single-container group). */
+        @WithDefault("1")
+        double cpu();
+
+        @WithDefault("1.5")
+        double memoryInGb();
+    }
+
     interface Registry {
         /** How this service reaches the registry service (its token endpoint and the default registry). */
         @WithDefault("http://127.0.0.1:8080")

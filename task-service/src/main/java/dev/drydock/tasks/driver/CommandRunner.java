@@ -4,10 +4,7 @@ import dev.drydock.tasks.domain.Step;
 
 import java.util.List;
 
-/**
- * Runs a cmd step: an image with arguments, once. In Drydock that is a one-shot container group in
- * instance-service; until that service runs container groups, {@link NoCommandRunner} answers.
- */
+/** Runs a cmd step: an image with arguments, once; in Drydock a one-shot container group in instance-service. */
 public interface CommandRunner {
 
     /** @throws StepRefusedException when cmd steps cannot run here */

@@ -256,12 +256,27 @@ class RunsResourceTest {
     }
 
     @Test
-    void cmdStepsFailWithAClearReasonUntilInstancesRunContainerGroups() {
-        String runId = TasksApi.run(Map.of("cmd", base + " echo hi"));
+    void cmdStepsRunAsOneShotGroupsInInstanceServiceAndTheirExitCodeDecides() {
+        String runId = TasksApi.run(Map.of("cmd", base + " sh -c 'echo hello from a group; echo on stderr >&2'"));
         JsonPath run = awaitEnd(runId);
-        assertEquals("Failed", run.getString("status"));
-        assertTrue(run.getString("runErrorMessage").contains("instance-service"), run.getString("runErrorMessage"));
-        assertTrue(log(runId).contains("Timeout(sec): 600"), "a --cmd run has the 600 s step default");
+        String log = log(runId);
+        assertEquals("Succeeded", run.getString("status"), log);
+        assertTrue(log.contains("hello from a group") && log.contains("on stderr"), log);
+        assertTrue(log.contains("Timeout(sec): 600"), "a --cmd run has the 600 s step default");
+
+        String failing = TasksApi.run(Map.of("taskFile", """
+                steps:
+                  - id: greet
+                    cmd: %s sh -c 'echo $GREETING; exit 3'
+                    env: ["GREETING=hi from the step"]
+                  - cmd: %s echo never
+                    when: ["greet"]
+                """.formatted(base, base)));
+        JsonPath failed = awaitEnd(failing);
+        String failedLog = log(failing);
+        assertEquals("Failed", failed.getString("status"), failedLog);
+        assertTrue(failedLog.contains("hi from the step"), failedLog);
+        assertFalse(failedLog.contains("never\n"), failedLog);
     }
 
     @Test
