@@ -95,6 +95,8 @@ public final class LocalStack {
                 "QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD,
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
                 "DRYDOCK_REGISTRY_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_REGISTRY_PORT"),
+                // task-service runs its cmd steps there
+                "DRYDOCK_INSTANCES_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_INSTANCES_PORT"),
                 "DRYDOCK_DATA_DIR", dataDir.toString());
         log("starting " + service.name() + " (" + service.module() + ")");
         return SupervisedProcess.start(service.module(), command, env, "TERM",
