@@ -35,9 +35,6 @@ public final class GroupNetwork {
             throw new IllegalArgumentException("no network slot " + slot);
         }
         String name = name(group);
-        if (exists(group)) {
-            delete(group);
-        }
         String[] octets = subnet.split("\\.");
         int base = (Integer.parseInt(octets[0]) << 24) | (Integer.parseInt(octets[1]) << 16) + slot * 4;
         String host = address(base + 1);
@@ -55,7 +52,11 @@ public final class GroupNetwork {
                     "addr add " + own + "/30 dev eth0",
                     "link set eth0 up",
                     "route add default via " + host, ""));
-            HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
+            if (!HostCommand.run(List.of("ip", "-batch", outside.toString()), TIMEOUT).ok()) {
+                // a namespace left by a previous deployment: remove it and try once more
+                delete(group);
+                HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
+            }
             HostCommand.check(List.of("ip", "-n", name, "-batch", inside.toString()), TIMEOUT);
         } catch (IOException e) {
             delete(group);

@@ -14,8 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Images pulled from a registry and unpacked once per manifest digest into a cache: the manifest (linux/amd64 from
@@ -31,7 +31,15 @@ public class ImageStore {
     private static final String OS = "linux";
     private static final String ARCHITECTURE = "amd64";
 
+    private record ClientKey(String host, RegistryClient.Credentials credentials) {
+    }
+
+    private static final int MAX_CLIENTS = 256;
+    private static final String CONFIG = "config.json";
+
     private final Path cache;
+    /** Clients are kept per registry and credentials: their tokens then serve the next pull too. */
+    private final Map<ClientKey, RegistryClient> clients = new ConcurrentHashMap<>();
 
     public ImageStore(Path cache) {
         this.cache = cache;
@@ -43,7 +51,11 @@ public class ImageStore {
         if (ref.host() == null) {
             throw new IllegalArgumentException("'" + reference + "' names no registry (host/repository:tag)");
         }
-        RegistryClient client = new RegistryClient(ref.host(), credentials, Duration.ofSeconds(30));
+        if (clients.size() > MAX_CLIENTS) {
+            clients.clear();
+        }
+        RegistryClient client = clients.computeIfAbsent(new ClientKey(ref.host(), credentials),
+                key -> new RegistryClient(key.host(), key.credentials(), Duration.ofSeconds(30)));
         RepositoryName repository = RepositoryName.of(ref.repository());
         RegistryClient.FetchedManifest fetched = client.manifest(repository,
                 ref.digest() != null ? ref.digest().toString() : ref.tag() == null ? "latest" : ref.tag());
@@ -63,14 +75,17 @@ public class ImageStore {
             throw new IOException(reference + " is not a runnable image (no config)");
         }
         Path entry = cache.resolve(digest.algorithm().id() + "-" + digest.hex());
+        if (Files.isDirectory(entry.resolve("rootfs"))) {
+            // the entry's config was checked against its digest when the entry was made
+            return new Image(digest, ImageConfig.parse(Files.readAllBytes(entry.resolve(CONFIG))),
+                    entry.resolve("rootfs"));
+        }
         byte[] configBlob = verified(client, repository, manifest.config());
         ImageConfig config = ImageConfig.parse(configBlob);
-        if (Files.isDirectory(entry.resolve("rootfs"))) {
-            return new Image(digest, config, entry.resolve("rootfs"));
-        }
         Files.createDirectories(cache);
         Path partial = Files.createTempDirectory(cache, ".pull-");
         try {
+            Files.write(partial.resolve(CONFIG), configBlob);
             Path rootfs = Files.createDirectories(partial.resolve("rootfs"));
             for (Descriptor layer : manifest.layers()) {
                 try (DigestInputStream in = new DigestInputStream(client.blob(repository, layer.digest()),

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One deployment of a container group on this host, from its network to its last container, as ACI runs it:
@@ -59,6 +60,8 @@ public final class Deployment {
     private final Map<String, ImageStore.Image> images = new HashMap<>();
     private final List<Future<?>> loops = new ArrayList<>();
     private final Map<String, ContainerRuntime.Exit> finished = new LinkedHashMap<>();
+    /** An event-only write of the view is scheduled and has not started (see GroupService#save). */
+    final AtomicBoolean pendingSave = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile String provisioningState = "Creating";
     private Future<?> setup;

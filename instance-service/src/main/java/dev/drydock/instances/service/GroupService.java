@@ -217,9 +217,24 @@ public class GroupService {
         next.start();
     }
 
-    /** Writes a deployment's view; one write at a time per deployment, so an older snapshot never lands last. */
+    /**
+     * Writes a deployment's view: at once when a state changed (with its event), in the background for events
+     * alone, where writes that pile up while one is running become one. One write at a time per deployment, so an
+     * older snapshot never lands last.
+     */
     private void save(Deployment deployment, boolean stateChanged) {
+        if (!stateChanged) {
+            if (deployment.pendingSave.compareAndSet(false, true)) {
+                node.workers().submit(() -> write(deployment, false));
+            }
+            return;
+        }
+        write(deployment, true);
+    }
+
+    private void write(Deployment deployment, boolean stateChanged) {
         synchronized (deployment) {
+            deployment.pendingSave.set(false);
             String name = deployment.spec().name();
             try {
                 groups.saveView(name, deployment.id(), deployment.provisioningState(), deployment.view().toJson(),
