@@ -13,18 +13,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Images pulled from a real registry service (authentication on), unpacked once per manifest digest. */
 @QuarkusTest
@@ -98,5 +105,50 @@ class ImageStoreTest {
         assertEquals("amd64\n", Files.readString(image.rootfs().resolve("arch")));
         assertThrows(IOException.class, () -> store.pull(host + "/" + repository + ":1",
                 new RegistryClient.Credentials(RegistryTestResource.ADMIN, "wrong")));
+    }
+
+    /**
+     * The registry service refuses corrupt blobs, so a registry that lies is a stub here: its layer's bytes are not
+     * the ones its manifest names. The pull fails, and the cache keeps nothing of it.
+     */
+    @Test
+    void aLayerWhoseBytesAreNotItsDigestIsRefusedAndNothingIsCached() throws Exception {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{}}".getBytes(StandardCharsets.UTF_8);
+        byte[] promised = layer("etc/motd", "promised\n");
+        byte[] served = layer("etc/motd", "tampered\n");
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryFixture.OCI_MANIFEST + "\",\"config\":"
+                + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(config)
+                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"" + LAYER + "\",\"digest\":\""
+                + sha256(promised) + "\",\"size\":" + served.length + "}]}";
+        String configDigest = sha256(config);
+        String layerDigest = sha256(promised);
+        HttpServer liar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        liar.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = path.endsWith("/manifests/1") ? manifest.getBytes(StandardCharsets.UTF_8)
+                    : path.endsWith(configDigest) ? config : path.endsWith(layerDigest) ? served : new byte[0];
+            if (path.endsWith("/manifests/1")) {
+                exchange.getResponseHeaders().add("Content-Type", RegistryFixture.OCI_MANIFEST);
+            }
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        liar.start();
+        try {
+            ImageStore store = new ImageStore(temp.resolve("cache"));
+            IOException refused = assertThrows(IOException.class, () -> store.pull("127.0.0.1:"
+                    + liar.getAddress().getPort() + "/lying/image:1", null));
+            assertTrue(refused.getMessage().contains("arrived with digest"), refused.getMessage());
+            try (Stream<Path> entries = Files.list(temp.resolve("cache"))) {
+                assertEquals(List.of(), entries.toList());
+            }
+        } finally {
+            liar.stop(0);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }
