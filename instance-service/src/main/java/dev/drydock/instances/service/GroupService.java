@@ -201,9 +201,11 @@ public class GroupService {
         return Optional.ofNullable(deployments.get(name));
     }
 
-    /** Stops every deployment (service shutdown); the groups stay as they are in the database. */
+    /** Stops every deployment at once (service shutdown); the groups stay as they are in the database. */
     public void stopAll() {
-        deployments.values().forEach(Deployment::stop);
+        List<CompletableFuture<Void>> stops = deployments.values().stream()
+                .map(d -> CompletableFuture.runAsync(d::stop, node.workers())).toList();
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
         deployments.clear();
     }
 

@@ -1,6 +1,10 @@
 package dev.drydock.instances.api;
 
+import dev.drydock.devstack.GitServer;
 import dev.drydock.devstack.RegistryTestResource;
+import dev.drydock.devstack.events.EventTap;
+import dev.drydock.events.EventTypes;
+import dev.drydock.events.Topics;
 import dev.drydock.devstack.registry.RegistryFixture;
 import dev.drydock.instances.service.Node;
 import dev.drydock.instances.testing.BusyboxImage;
@@ -13,6 +17,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +27,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.drydock.instances.testing.GroupsApi.BASE;
@@ -55,6 +62,12 @@ class GroupsResourceTest {
 
     @Inject
     Node node;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TempDir
+    Path temp;
 
     @BeforeEach
     void image() throws IOException {
@@ -111,13 +124,23 @@ class GroupsResourceTest {
         int port = freePort();
         String yaml = group(name, "Always",
                 containerYaml("web", image, "['/bin/httpd', '-f', '-p', '" + port + "', '-h', '/www']",
-                        "ports:\n  - port: " + port)
+                        "ports:\n  - port: " + port + "\nreadinessProbe:\n  httpGet: {path: /index.html, port: " + port
+                                + "}\n  periodSeconds: 1")
                         + containerYaml("sidecar", image, "['/bin/sh', '-c', 'until wget -q -O - http://127.0.0.1:" + port
                         + "/; do sleep 0.2; done; sleep 3600']", null),
                 "ipAddress:\n  type: Public\n  ports:\n    - port: " + port + "\n      protocol: TCP");
-        put(name, yaml).then().log().ifValidationFails().statusCode(201)
-                .body("properties.provisioningState", equalTo("Creating"));
-        JsonPath view = awaitState(name, "Running");
+        JsonPath view;
+        try (EventTap tap = new EventTap(bootstrap, Topics.INSTANCE_EVENTS)) {
+            put(name, yaml).then().log().ifValidationFails().statusCode(201)
+                    .body("properties.provisioningState", equalTo("Creating"));
+            view = awaitState(name, "Running");
+            // every change of state goes out as instance.group.changed, keyed by the group
+            EventTap.Event running = tap.await(e -> e.type().equals(EventTypes.INSTANCE_GROUP_CHANGED.type())
+                    && name.equals(e.key()) && e.data().contains("\"state\":\"Running\""));
+            assertTrue(running.data().contains("\"web\""), running.data());
+        }
+        // the readiness probe asks httpd over the group's address
+        await(name, Duration.ofSeconds(30), v -> Boolean.TRUE.equals(container(v, "web", "ready")));
         assertEquals("Running", container(view, "web", "currentState.state"));
         String events = view.getString("properties.containers[0].properties.instanceView.events.name");
         assertTrue(events.contains("Pulling") && events.contains("Pulled") && events.contains("Created")
@@ -378,6 +401,37 @@ class GroupsResourceTest {
                 String.valueOf(container(view, "c", "events.message")));
         delete(name);
         assertEquals(List.of(), leftoversOf(name));
+    }
+
+    @Test
+    void aGitRepoVolumeIsClonedAtItsRevisionBeforeTheContainersStart() {
+        try (GitServer git = GitServer.start(temp)) {
+            String first = git.repository("site", "main", Map.of("docs/page.txt", "first revision\n"));
+            git.commit("site", Map.of("docs/page.txt", "second revision\n"));
+            String name = name("git");
+            put(name, group(name, "Never", containerYaml("c", image, "['/bin/cat', '/src/checkout/docs/page.txt']",
+                    "volumeMounts:\n  - name: src\n    mountPath: /src"), "volumes:\n  - name: src\n    gitRepo:\n"
+                    + "      repository: " + git.url("site") + "\n      directory: checkout\n      revision: " + first))
+                    .then().statusCode(201);
+            awaitState(name, "Succeeded");
+            assertEquals("first revision\n", logs(name, "c"));
+            delete(name);
+        }
+    }
+
+    @Test
+    void imageRegistryCredentialsAreWhatTheImageIsPulledWith() {
+        String host = URI.create(registryUrl).getAuthority();
+        String name = name("creds");
+        put(name, group(name, "Never", containerYaml("c", image, "['/bin/true']", null),
+                "imageRegistryCredentials:\n  - server: '" + host + "'\n    username: " + RegistryTestResource.ADMIN
+                        + "\n    password: not-the-password")).then().statusCode(201);
+        JsonPath view = await(name, Duration.ofSeconds(30), v -> String.valueOf(container(v, "c", "events.name"))
+                .contains("Failed"));
+        assertTrue(String.valueOf(container(view, "c", "events.message")).contains("refused the credentials"),
+                String.valueOf(container(view, "c", "events.message")));
+        assertFalse(admin().get(BASE + name).then().extract().asString().contains("not-the-password"));
+        delete(name);
     }
 
     @Test

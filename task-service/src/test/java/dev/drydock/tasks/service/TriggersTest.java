@@ -7,7 +7,7 @@ import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.tasks.persistence.ParkedEvents;
 import dev.drydock.tasks.testing.BaseImage;
 import dev.drydock.tasks.testing.Contexts;
-import dev.drydock.tasks.testing.GitServer;
+import dev.drydock.devstack.GitServer;
 import dev.drydock.tasks.testing.TaskStackTestResource;
 import dev.drydock.tasks.testing.TasksApi;
 import io.quarkus.test.common.TestResourceScope;

@@ -1,6 +1,5 @@
-package dev.drydock.tasks.testing;
+package dev.drydock.devstack;
 
-import dev.drydock.devstack.Ports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +49,20 @@ public final class GitServer implements AutoCloseable {
     public String repository(String name, String branch, Map<String, String> files) {
         Path work = root.resolve(name + "-work");
         git(root, "init", "--quiet", "-b", branch, work.toString());
+        commitIn(work, files);
+        git(root, "clone", "--quiet", "--bare", work.toString(), root.resolve(name + ".git").toString());
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    /** Commits {@code files} on top of repository {@code name}'s branch and pushes it. @return the commit's id */
+    public String commit(String name, Map<String, String> files) {
+        Path work = root.resolve(name + "-work");
+        commitIn(work, files);
+        git(work, "push", "--quiet", root.resolve(name + ".git").toString(), "HEAD");
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    private static void commitIn(Path work, Map<String, String> files) {
         try {
             for (Map.Entry<String, String> file : files.entrySet()) {
                 boolean link = file.getKey().endsWith("@link");
@@ -67,8 +80,6 @@ public final class GitServer implements AutoCloseable {
         git(work, "add", ".");
         git(work, "-c", "user.name=Drydock Test", "-c", "user.email=test@drydock.invalid", "commit", "--quiet",
                 "-m", "context");
-        git(root, "clone", "--quiet", "--bare", work.toString(), root.resolve(name + ".git").toString());
-        return git(work, "rev-parse", "HEAD").strip();
     }
 
     public String url(String name) {
