@@ -62,24 +62,24 @@ public class Groups {
 
     /** A new deployment of a stored group (start, restart, auto-update, reconciliation), to run. */
     public Uni<Optional<Group>> redeploy(String name, JsonObject view, InstanceGroupChanged event) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        update container_group set desired = 'Running', provisioning_state = 'Creating',
-                            deployment = nextval('deployment_sequence'), deployed_at = now(), instance_view = $2,
-                            updated_at = now()
-                        where name = $1 returning""" + " " + COLUMNS)
-                .execute(Tuple.of(name, view))
-                .onItem().transform(rows -> rows.rowCount() == 0 ? Optional.<Group>empty()
-                        : Optional.of(group(rows.iterator().next())))
-                .call(group -> group.isEmpty() ? Uni.createFrom().voidItem()
-                        : outbox.append(tx, EventTypes.INSTANCE_GROUP_CHANGED, event, name)));
+        return transition("""
+                update container_group set desired = 'Running', provisioning_state = 'Creating',
+                    deployment = nextval('deployment_sequence'), deployed_at = now(), instance_view = $2,
+                    updated_at = now()
+                where name = $1 returning""", name, view, event);
     }
 
     /** The group should not run; its deployment ends. */
     public Uni<Optional<Group>> stop(String name, JsonObject view, InstanceGroupChanged event) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        update container_group set desired = 'Stopped', provisioning_state = 'Succeeded',
-                            deployment = nextval('deployment_sequence'), instance_view = $2, updated_at = now()
-                        where name = $1 returning""" + " " + COLUMNS)
+        return transition("""
+                update container_group set desired = 'Stopped', provisioning_state = 'Succeeded',
+                    deployment = nextval('deployment_sequence'), instance_view = $2, updated_at = now()
+                where name = $1 returning""", name, view, event);
+    }
+
+    /** A change of the group's deployment with its event; empty when there is no such group. */
+    private Uni<Optional<Group>> transition(String update, String name, JsonObject view, InstanceGroupChanged event) {
+        return pool.withTransaction(tx -> tx.preparedQuery(update + " " + COLUMNS)
                 .execute(Tuple.of(name, view))
                 .onItem().transform(rows -> rows.rowCount() == 0 ? Optional.<Group>empty()
                         : Optional.of(group(rows.iterator().next())))

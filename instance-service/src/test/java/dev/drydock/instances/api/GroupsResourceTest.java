@@ -43,7 +43,6 @@ import static dev.drydock.instances.testing.GroupsApi.delete;
 import static dev.drydock.instances.testing.GroupsApi.leftovers;
 import static dev.drydock.instances.testing.GroupsApi.logs;
 import static dev.drydock.instances.testing.GroupsApi.put;
-import static dev.drydock.instances.testing.GroupsApi.show;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,8 @@
 package dev.drydock.tasks.api;
 
+import dev.drydock.devstack.GitServer;
 import dev.drydock.tasks.testing.BaseImage;
 import dev.drydock.tasks.testing.Contexts;
-import dev.drydock.devstack.GitServer;
 import dev.drydock.tasks.testing.TaskStackTestResource;
 import dev.drydock.tasks.testing.TasksApi;
 import io.quarkus.test.common.TestResourceScope;

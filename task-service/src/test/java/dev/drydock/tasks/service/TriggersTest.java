@@ -1,5 +1,6 @@
 package dev.drydock.tasks.service;
 
+import dev.drydock.devstack.GitServer;
 import dev.drydock.events.CloudEventHeaders;
 import dev.drydock.events.EventTypes;
 import dev.drydock.events.Topics;
@@ -7,13 +8,11 @@ import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.tasks.persistence.ParkedEvents;
 import dev.drydock.tasks.testing.BaseImage;
 import dev.drydock.tasks.testing.Contexts;
-import dev.drydock.devstack.GitServer;
 import dev.drydock.tasks.testing.TaskStackTestResource;
 import dev.drydock.tasks.testing.TasksApi;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
