@@ -193,7 +193,7 @@ public final class Deployment {
         Duration delay = node.config().backoffInitial();
         while (!stopping) {
             ContainerRuntime.Exit exit = runOnce(c);
-            if (exit == null) {
+            if (exit == null || stopping) {
                 return false;
             }
             if (exit.code() == 0) {
