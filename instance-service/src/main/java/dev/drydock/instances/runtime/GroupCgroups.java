@@ -66,6 +66,13 @@ public final class GroupCgroups {
             // a cgroup directory is removed with rmdir even though it lists files; Files.delete does exactly that
             Files.deleteIfExists(dir);
         }
+        for (Path hierarchy : hierarchies()) {
+            try {
+                Files.deleteIfExists(hierarchy.resolve(PARENT));
+            } catch (IOException busy) {
+                // another group still has its cgroups there
+            }
+        }
     }
 
     /** The groups that have a cgroup on this host, in any hierarchy. */
