@@ -1,0 +1,73 @@
+package dev.drydock.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** What every command has: the output format, the registry it works on, the profile and the services. */
+public abstract class Base implements Callable<Integer> {
+
+    @Option(names = {"-o", "--output"}, description = "table (default), json, yaml or tsv")
+    protected Output.Format output = Output.Format.table;
+
+    @Option(names = {"-r", "-n", "--registry"}, description = "the registry (az acr -n); default: the profile's, "
+            + "else 'default'")
+    protected String registry;
+
+    private Api api;
+
+    protected Api api() {
+        if (api == null) {
+            try {
+                api = new Api(Profile.load(System.getenv()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + Profile.file(System.getenv()) + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        return api;
+    }
+
+    protected String registry() {
+        return registry != null ? registry : api().profile().defaultRegistry();
+    }
+
+    /** The Host header (login server) that picks the registry on the registry service. */
+    protected String loginServer() {
+        String name = registry();
+        if (name.equals("default")) {
+            return api().profile().registryHost();
+        }
+        return api().get(Api.Service.REGISTRY, "/api/v1/registries/" + Api.encode(name)).path("loginServer")
+                .asText();
+    }
+
+    /** A path of the registry under /api/v1/registries (the registry and tasks services both use them). */
+    protected String registryPath(String path) {
+        return "/api/v1/registries/" + Api.encode(registry()) + path;
+    }
+
+    /** For helpers that act on behalf of a command. */
+    public Api apiOf() {
+        return api();
+    }
+
+    public String pathOf(String path) {
+        return registryPath(path);
+    }
+
+    /** A container group: whole in json and yaml, its summary row in table and tsv. */
+    public void printGroup(JsonNode group) {
+        boolean rows = output == Output.Format.table || output == Output.Format.tsv;
+        print(rows ? dev.drydock.cli.commands.ContainerCommands.summaryOf(group) : group,
+                dev.drydock.cli.commands.ContainerCommands.columns());
+    }
+
+    protected void print(JsonNode data, List<Output.Column> columns) {
+        Output.print(System.out, output, data, columns);
+    }
+}

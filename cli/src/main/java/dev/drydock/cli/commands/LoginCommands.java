@@ -1,0 +1,74 @@
+package dev.drydock.cli.commands;
+
+import dev.drydock.cli.Api;
+import dev.drydock.cli.ApiException;
+import dev.drydock.cli.Base;
+import dev.drydock.cli.Profile;
+import dev.drydock.cli.Logins;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code drydock login} and {@code logout}. */
+public final class LoginCommands {
+
+    private LoginCommands() {
+    }
+
+    @Command(name = "login", description = "Checks credentials with the registry, keeps them in the profile and "
+            + "writes them where podman, skopeo, buildah and docker look (az acr login).")
+    public static class Login extends Base {
+
+        @Parameters(arity = "0..1", description = "the registry service, e.g. http://localhost:8080 "
+                + "(default: the profile's)")
+        String server;
+
+        @Option(names = {"-u", "--username"}, required = true)
+        String username;
+
+        @Option(names = {"-p", "--password"}, description = "prefer --password-stdin: arguments are visible to others")
+        String password;
+
+        @Option(names = "--password-stdin")
+        boolean passwordStdin;
+
+        @Override
+        public Integer call() throws Exception {
+            if (passwordStdin) {
+                password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            }
+            if (password == null || password.isEmpty()) {
+                throw new ApiException("a password is needed: -p or --password-stdin", 2);
+            }
+            Profile current = api().profile();
+            Profile profile = Logins.profileFor(server == null ? current.server() : server, current, username, password);
+            List<Path> files = Logins.login(profile, System.getenv());
+            profile.save(System.getenv());
+            System.out.println("Login Succeeded (" + profile.registryHost() + ")");
+            System.err.println("credentials kept in " + Profile.file(System.getenv()) + " and " + files);
+            return 0;
+        }
+    }
+
+    @Command(name = "logout", description = "Forgets the profile's credentials and removes them from the container "
+            + "clients' files.")
+    public static class Logout extends Base {
+
+        @Override
+        public Integer call() throws Exception {
+            Profile profile = api().profile();
+            Logins.logout(profile, System.getenv());
+            new Profile(profile.server(), profile.tasksUrl(), profile.instancesUrl(), null, null,
+                    profile.defaultRegistry()).save(System.getenv());
+            System.out.println("Removed login credentials for " + profile.registryHost());
+            return 0;
+        }
+    }
+
+}
