@@ -20,6 +20,7 @@ public class RegistryTestResource extends DevStackTestResource {
     public static final String INSTANCE_SERVICE_SECRET = "test-instance-service-secret";
 
     private SiblingService registry;
+    private final java.util.List<SiblingService> siblings = new java.util.ArrayList<>();
     private Path home;
 
     @Override
@@ -55,6 +56,21 @@ public class RegistryTestResource extends DevStackTestResource {
         return env;
     }
 
+    /**
+     * Starts another service from its packaged jar beside the registry: its own database, Kafka, the registry's URL
+     * and the service secrets; stopped with this resource.
+     */
+    protected SiblingService startSibling(String module, String name, Map<String, String> extra) {
+        Map<String, String> env = serviceEnvironment(name);
+        env.put("DRYDOCK_REGISTRY_URL", registry.url());
+        env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
+        env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);
+        env.putAll(extra);
+        SiblingService sibling = SiblingService.start(module, env, home);
+        siblings.add(sibling);
+        return sibling;
+    }
+
     /** A private directory of this test JVM, removed at the end. */
     protected Path home() {
         return home;
@@ -62,6 +78,11 @@ public class RegistryTestResource extends DevStackTestResource {
 
     @Override
     public void stop() {
+        // services that use the registry go first
+        for (int i = siblings.size() - 1; i >= 0; i--) {
+            siblings.get(i).close();
+        }
+        siblings.clear();
         if (registry != null) {
             registry.close();
         }

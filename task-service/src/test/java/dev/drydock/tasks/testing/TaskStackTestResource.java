@@ -13,27 +13,14 @@ import java.util.Map;
  */
 public class TaskStackTestResource extends RegistryTestResource {
 
-    private SiblingService instances;
-
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
-        Map<String, String> env = serviceEnvironment("instances");
-        env.put("DRYDOCK_REGISTRY_URL", config.get("drydock.test.registry-url"));
-        env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);
-        instances = SiblingService.start("instance-service", env, home());
+        SiblingService instances = startSibling("instance-service", "instances", Map.of());
         config.put("drydock.tasks.instances.url", instances.url());
         config.put("drydock.tasks.registry.url", config.get("drydock.test.registry-url"));
         config.put("drydock.tasks.registry.service-secret", TASK_SERVICE_SECRET);
         config.put("drydock.tasks.data-dir", home().resolve("tasks").toString());
         return config;
-    }
-
-    @Override
-    public void stop() {
-        if (instances != null) {
-            instances.close();
-        }
-        super.stop();
     }
 }
