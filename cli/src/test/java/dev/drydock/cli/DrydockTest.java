@@ -67,6 +67,15 @@ class DrydockTest {
         return result;
     }
 
+    private static int waitFor(Process process) {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JsonNode json(String... args) throws IOException {
         String[] all = java.util.Arrays.copyOf(args, args.length + 2);
         all[args.length] = "-o";
@@ -139,6 +148,13 @@ class DrydockTest {
     @Order(4)
     void repositoriesManifestsAndLocks() throws IOException {
         assertTrue(ok("repository", "list").out().contains("demo/app"));
+        // what login wrote is what the container clients use: skopeo reads the image without other credentials
+        Process skopeo = new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "--authfile",
+                cli.home().resolve("containers-auth.json").toString(), "docker://" + registry + "/demo/app:v1")
+                .redirectErrorStream(true).start();
+        String inspected = new String(skopeo.getInputStream().readAllBytes());
+        assertEquals(0, waitFor(skopeo), inspected);
+        assertTrue(inspected.contains("\"Digest\""), inspected);
         JsonNode tags = json("repository", "show-tags", "demo/app");
         assertTrue(tags.toString().contains("\"v1\""), tags.toString());
         JsonNode manifests = json("manifest", "list-metadata", "demo/app");
