@@ -1,6 +1,5 @@
 package dev.drydock.cli.commands;
 
-import dev.drydock.cli.Api;
 import dev.drydock.cli.ApiException;
 import dev.drydock.cli.Base;
 import dev.drydock.cli.Profile;
@@ -70,5 +69,4 @@ public final class LoginCommands {
             return 0;
         }
     }
-
 }
