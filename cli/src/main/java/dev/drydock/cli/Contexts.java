@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A build context: a local directory packed as tar.gz (without .git; links kept as links, the server refuses
- * those that lead out) and uploaded with a progress bar on stderr; or a Git URL or /dev/null passed on as is.
+ * A build context: a local directory packed as tar.gz (without .git and what its .dockerignore names; links kept as
+ * links, the server refuses those that lead out) and uploaded with a progress bar on stderr; or a Git URL or /dev/null passed on as is.
  */
 public final class Contexts {
 
@@ -29,6 +29,11 @@ public final class Contexts {
 
     /** @return the source location a build or run names */
     public static String upload(Api api, String registryPath, String context) throws IOException {
+        return upload(api, registryPath, context, "Dockerfile");
+    }
+
+    /** @param dockerfile kept in the context even when .dockerignore names it (as docker build does) */
+    public static String upload(Api api, String registryPath, String context, String dockerfile) throws IOException {
         if (context.matches("(https?|git)://.*") || context.equals("/dev/null")) {
             return context;
         }
@@ -42,7 +47,7 @@ public final class Contexts {
                     TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                pack(dir, tar);
+                pack(dir, tar, dockerfile);
             }
             long size = Files.size(archive);
             JsonNode answer = api.upload(Api.Service.TASKS, registryPath + "/sources", "application/gzip", () -> {
@@ -58,15 +63,22 @@ public final class Contexts {
         }
     }
 
-    private static void pack(Path dir, TarArchiveOutputStream tar) throws IOException {
+    /** Packs the context: .git and what .dockerignore names stay out, the Dockerfile and .dockerignore stay in. */
+    static void pack(Path dir, TarArchiveOutputStream tar, String dockerfile) throws IOException {
+        DockerIgnore ignore = DockerIgnore.of(dir);
+        String kept = Path.of("/" + dockerfile).normalize().toString().substring(1);
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(dir)) {
-            entries = walk.filter(p -> !p.equals(dir)).filter(p -> !dir.relativize(p).startsWith(".git")).sorted()
-                    .toList();
+            entries = walk.filter(p -> !p.equals(dir)).filter(p -> !dir.relativize(p).startsWith(".git"))
+                    .filter(p -> {
+                        String name = dir.relativize(p).toString().replace('\\', '/');
+                        return name.equals(kept) || name.equals(".dockerignore") || !ignore.excludes(name);
+                    }).sorted().toList();
         }
         for (Path path : entries) {
             String name = dir.relativize(path).toString().replace('\\', '/');
             TarArchiveEntry entry;
+            boolean regular = false;
             if (Files.isSymbolicLink(path)) {
                 entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                 entry.setLinkName(Files.readSymbolicLink(path).toString());
@@ -75,12 +87,14 @@ public final class Contexts {
             } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 entry = new TarArchiveEntry(name);
                 entry.setSize(Files.size(path));
+                regular = true;
             } else {
                 continue;
             }
             entry.setMode(mode(path));
             tar.putArchiveEntry(entry);
-            if (entry.isFile()) {
+            // not entry.isFile(): commons-compress counts a symbolic link as a file
+            if (regular) {
                 Files.copy(path, tar);
             }
             tar.closeArchiveEntry();

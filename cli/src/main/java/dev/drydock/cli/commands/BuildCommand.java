@@ -57,7 +57,7 @@ public class BuildCommand extends Base {
 
     @Override
     public Integer call() throws Exception {
-        String source = Contexts.upload(api(), registryPath(""), context);
+        String source = Contexts.upload(api(), registryPath(""), context, dockerfile == null ? "Dockerfile" : dockerfile);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("imageNames", images);
         body.put("sourceLocation", source);
