@@ -60,11 +60,14 @@ public abstract class Base implements Callable<Integer> {
         return registryPath(path);
     }
 
-    /** A container group: whole in json and yaml, its summary row in table and tsv. */
-    public void printGroup(JsonNode group) {
-        boolean rows = output == Output.Format.table || output == Output.Format.tsv;
-        print(rows ? dev.drydock.cli.commands.ContainerCommands.summaryOf(group) : group,
-                dev.drydock.cli.commands.ContainerCommands.columns());
+    /** Whether the output is rows (table, tsv) rather than the whole answer (json, yaml). */
+    public boolean rows() {
+        return output == Output.Format.table || output == Output.Format.tsv;
+    }
+
+    /** Prints as the user asked (for helpers acting on behalf of a command). */
+    public void printAs(JsonNode data, List<Output.Column> columns) {
+        print(data, columns);
     }
 
     protected void print(JsonNode data, List<Output.Column> columns) {

@@ -25,8 +25,8 @@ public final class Runs {
             }
         }
         JsonNode run = api.get(Api.Service.TASKS, registryPath + "/runs/" + runId);
-        // a non-following caller waits for the end without the log
-        while (!logs && !ended(run.path("status").asText())) {
+        // without the log (or when the stream broke off early) wait for the end by asking
+        while (!ended(run.path("status").asText())) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {

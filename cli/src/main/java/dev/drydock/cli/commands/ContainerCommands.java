@@ -49,15 +49,7 @@ public final class ContainerCommands {
 
     /** Prints a whole group (json, yaml) or its summary row (table, tsv). */
     static void show(Base command, JsonNode group) {
-        command.printGroup(group);
-    }
-
-    public static JsonNode summaryOf(JsonNode group) {
-        return summary(group);
-    }
-
-    public static List<Output.Column> columns() {
-        return COLUMNS;
+        command.printAs(command.rows() ? summary(group) : group, COLUMNS);
     }
 
     @Command(name = "create", description = "Creates or replaces a group from its YAML or JSON file (ACI's format); "
