@@ -2,6 +2,7 @@ package dev.drydock.cli;
 
 import dev.drydock.cli.commands.BuildCommand;
 import dev.drydock.cli.commands.CheckHealthCommand;
+import dev.drydock.cli.commands.CompletionCommand;
 import dev.drydock.cli.commands.ContainerCommands;
 import dev.drydock.cli.commands.ImportCommand;
 import dev.drydock.cli.commands.LoginCommands;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
         subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, RegistryCommands.class,
             RepositoryCommands.class, ManifestCommands.class, ImportCommand.class, TokenCommands.class,
             ScopeMapCommands.class, BuildCommand.class, RunCommand.class, TaskCommands.class, PurgeCommand.class,
-            ContainerCommands.class, CheckHealthCommand.class})
+            ContainerCommands.class, CheckHealthCommand.class, CompletionCommand.class})
 public class Drydock {
 
     public static final int EXIT_UNSUCCESSFUL = 3;

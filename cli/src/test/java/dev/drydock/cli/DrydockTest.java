@@ -247,7 +247,9 @@ class DrydockTest {
 
     @Test
     @Order(8)
-    void checkHealthAndAnUnreachableService() {
+    void checkHealthCompletionAndAnUnreachableService() {
+        String completion = ok("completion").out();
+        assertTrue(completion.contains("complete -F") && completion.contains("container"), "a bash completion script");
         CliProcess.Result health = ok("check-health");
         assertTrue(health.out().contains("task-service") && health.out().contains("TokenSigning"), health.out());
         CliProcess unreachable = new CliProcess(cli.home(), Map.of("DRYDOCK_SERVER", "http://127.0.0.1:1"));
