@@ -8,6 +8,7 @@ import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.Runc;
 import dev.drydock.oci.ImageReference;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.RegistryClient;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +41,7 @@ public class Node {
     private final ScheduledExecutorService timers;
     private final BitSet slots = new BitSet(GroupNetwork.SLOTS);
     private final Map<String, ContainerLog> logs = new ConcurrentHashMap<>();
-    private final URI registry;
+    private final LoginServers servers;
 
     Node(InstancesConfig config, Vertx vertx) {
         this.config = config;
@@ -51,7 +51,7 @@ public class Node {
         this.images = new ImageStore(data.resolve("images"));
         this.workers = Executors.newCachedThreadPool(daemon("group-worker"));
         this.timers = Executors.newScheduledThreadPool(2, daemon("group-timer"));
-        this.registry = URI.create(config.registry().url());
+        this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
     }
 
     public InstancesConfig config() {
@@ -148,20 +148,12 @@ public class Node {
 
     /** Whether {@code host} names Drydock's registry: its URL's host, a login server under its domain, or loopback. */
     public boolean ours(String host) {
-        if (host == null) {
-            return false;
-        }
-        String port = registry.getPort() < 0 ? "" : ":" + registry.getPort();
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals(registry.getHost() + port) || h.equals("localhost" + port) || h.equals("127.0.0.1" + port)
-                || (h.endsWith("." + config.registry().domain() + port));
+        return servers.names(host);
     }
 
     /** The login server of a registry of Drydock's, as images pushed to it are named. */
     public String loginServer(String registryName) {
-        String port = registry.getPort() < 0 ? "" : ":" + registry.getPort();
-        return registryName.equals("default") ? registry.getHost() + port
-                : registryName.toLowerCase(Locale.ROOT) + "." + config.registry().domain() + port;
+        return servers.of(registryName);
     }
 
     @PreDestroy

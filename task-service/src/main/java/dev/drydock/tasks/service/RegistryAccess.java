@@ -1,6 +1,7 @@
 package dev.drydock.tasks.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.oci.client.TokenEndpoint;
 import dev.drydock.tasks.config.TasksConfig;
@@ -16,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,18 +39,18 @@ public class RegistryAccess {
     private final TasksConfig config;
     private final URI url;
     private final TokenEndpoint tokens;
+    private final LoginServers servers;
 
     RegistryAccess(TasksConfig config) {
         this.config = config;
         this.url = URI.create(config.registry().url());
         this.tokens = new TokenEndpoint(url.getScheme(), config.auth().cache());
+        this.servers = new LoginServers(url, config.registry().domain());
     }
 
     /** The host[:port] a registry's images are named with and pushed to. */
     public String loginServer(String registry) {
-        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
-        return registry.equals("default") ? url.getHost() + port
-                : registry.toLowerCase(Locale.ROOT) + "." + config.registry().domain() + port;
+        return servers.of(registry);
     }
 
     /**
@@ -81,7 +81,7 @@ public class RegistryAccess {
      * and for the default registry also localhost and 127.0.0.1 (with this service's port to the registry).
      */
     public List<String> hostsOf(String registry) {
-        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        String port = servers.port();
         Set<String> hosts = new LinkedHashSet<>();
         String server = loginServer(registry);
         hosts.add(server);
