@@ -18,18 +18,6 @@ P=(podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driv
 PODMAN_RUN=(run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --tls-verify=false
    --authfile "$work/podman-auth.json")
 
-# pushes bench/busybox:<tag> with a marker file, so every tag has its own digest
-push_image() {
-  local c
-  echo "$2" >"$work/marker"
-  c=$("${HAND[@]}" from scratch)
-  "${HAND[@]}" copy "$c" /bin/busybox /bin/busybox >/dev/null
-  "${HAND[@]}" copy "$c" "$work/marker" /marker >/dev/null
-  "${HAND[@]}" commit -q "$c" "$REG/bench/busybox:$1" >/dev/null
-  "${HAND[@]}" rm "$c" >/dev/null
-  "${HAND[@]}" push -q --tls-verify=false --creds "$AUTH" "$REG/bench/busybox:$1" "docker://$REG/bench/busybox:$1"
-}
-
 # one group run: prints "<PUT->started ms> <PUT->ended ms>" from the container's own times
 group_run() {
   python3 - "$GROUPS_API" "$AUTH" "$1" "$2" <<'PY'
@@ -63,7 +51,7 @@ PY
 
 wall_ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 
-push_image cached warm
+push_busybox bench/busybox:cached warm
 group_run warmup "$REG/bench/busybox:cached" >/dev/null
 "${P[@]}" login -u "${AUTH%%:*}" -p "${AUTH#*:}" --tls-verify=false --authfile "$work/podman-auth.json" "$REG" \
   >/dev/null
@@ -73,7 +61,7 @@ group_run warmup "$REG/bench/busybox:cached" >/dev/null
 for i in $(seq 1 "$rounds"); do
   group_run "cached-$i" "$REG/bench/busybox:cached" >>"$work/cached"
   wall_ms "${P[@]}" "${PODMAN_RUN[@]}" "$REG/bench/busybox:cached" /bin/busybox true >>"$work/podman-cached"
-  push_image "cold-$i" "cold $i"
+  push_busybox "bench/busybox:cold-$i" "cold $i"
   group_run "cold-$i" "$REG/bench/busybox:cold-$i" >>"$work/cold"
   wall_ms "${P[@]}" "${PODMAN_RUN[@]}" "$REG/bench/busybox:cold-$i" /bin/busybox true >>"$work/podman-cold"
 done

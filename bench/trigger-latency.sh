@@ -11,18 +11,7 @@ rounds=${1:-30}
 api() { curl -fsS -u "$AUTH" -H 'Content-Type: application/json' "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
-# pushes bench/base:1 with a new marker: a new digest behind the same tag
-push_base() {
-  local c
-  echo "$1" >"$work/marker"
-  c=$("${HAND[@]}" from scratch)
-  "${HAND[@]}" copy "$c" /bin/busybox /bin/busybox >/dev/null
-  "${HAND[@]}" copy "$c" "$work/marker" /marker >/dev/null
-  "${HAND[@]}" commit -q "$c" "$REG/bench/base:1" >/dev/null
-  "${HAND[@]}" rm "$c" >/dev/null
-  "${HAND[@]}" push -q --tls-verify=false --creds "$AUTH" "$REG/bench/base:1" "docker://$REG/bench/base:1"
-}
-push_base initial
+push_busybox bench/base:1 initial
 
 mkdir -p "$work/app"
 printf 'FROM %s/bench/base:1\n' "$REG" >"$work/app/Dockerfile"
@@ -39,7 +28,7 @@ api -X PATCH "$API/tasks/latency" -d '{"agentPoolName":"bench-idle"}' >/dev/null
 : >"$work/latencies"
 for i in $(seq 1 "$rounds"); do
   before=$(curl -fsS -u "$AUTH" "$API/runs?task=latency&top=1000" | field '.__len__()')
-  push_base "round $i"
+  push_busybox bench/base:1 "round $i"
   acked=$(date +%s.%N)
   while :; do
     runs=$(curl -fsS -u "$AUTH" "$API/runs?task=latency&top=1000")
