@@ -9,8 +9,10 @@ import dev.drydock.cli.Drydock;
 import dev.drydock.cli.Output;
 import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,40 +193,31 @@ public final class ContainerCommands {
         }
     }
 
-    @Command(name = "start", description = "Starts a stopped group (a new deployment).")
-    static class Start extends Base {
+    /** start, stop and restart: a POST to the group's action of the command's name, answering the group. */
+    abstract static class GroupAction extends Base {
         @Parameters
         String name;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            show(this, api().post(Api.Service.INSTANCES, BASE + Api.encode(name) + "/start", Map.of()));
+            show(this, api().post(Api.Service.INSTANCES, BASE + Api.encode(name) + "/" + spec.name(), Map.of()));
             return 0;
         }
+    }
+
+    @Command(name = "start", description = "Starts a stopped group (a new deployment).")
+    static class Start extends GroupAction {
     }
 
     @Command(name = "stop", description = "Stops every container of a group and frees what it held.")
-    static class Stop extends Base {
-        @Parameters
-        String name;
-
-        @Override
-        public Integer call() {
-            show(this, api().post(Api.Service.INSTANCES, BASE + Api.encode(name) + "/stop", Map.of()));
-            return 0;
-        }
+    static class Stop extends GroupAction {
     }
 
     @Command(name = "restart", description = "Restarts every container of a group.")
-    static class Restart extends Base {
-        @Parameters
-        String name;
-
-        @Override
-        public Integer call() {
-            show(this, api().post(Api.Service.INSTANCES, BASE + Api.encode(name) + "/restart", Map.of()));
-            return 0;
-        }
+    static class Restart extends GroupAction {
     }
 
     @Command(name = "delete", description = "Deletes a group with its logs and volumes (shares stay).")

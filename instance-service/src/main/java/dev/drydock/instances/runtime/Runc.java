@@ -32,11 +32,7 @@ public class Runc implements ContainerRuntime {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
     /** Waits for exits and drains exec output: blocking work, kept off the common pool. */
-    private static final ExecutorService WAITERS = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "runc-waiter");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService WAITERS = Executors.newCachedThreadPool(DaemonThreads.named("runc-waiter"));
 
     private final String binary;
     private final Path state;

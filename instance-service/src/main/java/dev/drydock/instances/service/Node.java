@@ -4,6 +4,7 @@ import dev.drydock.instances.config.InstancesConfig;
 import dev.drydock.instances.domain.GroupSpec;
 import dev.drydock.instances.runtime.ContainerLog;
 import dev.drydock.instances.runtime.ContainerRuntime;
+import dev.drydock.instances.runtime.DaemonThreads;
 import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.Runc;
@@ -49,8 +50,8 @@ public class Node {
         this.data = Path.of(config.dataDir()).toAbsolutePath();
         this.runtime = new Runc(config.runc(), data.resolve("runc"));
         this.images = new ImageStore(data.resolve("images"));
-        this.workers = Executors.newCachedThreadPool(daemon("group-worker"));
-        this.timers = Executors.newScheduledThreadPool(2, daemon("group-timer"));
+        this.workers = Executors.newCachedThreadPool(DaemonThreads.named("group-worker"));
+        this.timers = Executors.newScheduledThreadPool(2, DaemonThreads.named("group-timer"));
         this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
     }
 
@@ -160,13 +161,5 @@ public class Node {
     void close() {
         workers.shutdownNow();
         timers.shutdownNow();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
