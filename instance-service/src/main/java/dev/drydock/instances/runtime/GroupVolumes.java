@@ -1,5 +1,6 @@
 package dev.drydock.instances.runtime;
 
+import dev.drydock.sandbox.HostCommand;
 import dev.drydock.instances.domain.GroupSpec;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.drydock.instances.runtime;
 
+import dev.drydock.sandbox.HostCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import dev.drydock.instances.runtime.GroupVolumes;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.PortPublisher;
 import dev.drydock.instances.runtime.RuntimeSpec;
+import dev.drydock.sandbox.VethNamespace;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Deployment {
     private volatile boolean stopping;
     private volatile String provisioningState = "Creating";
     private Future<?> setup;
-    private GroupNetwork.Network network;
+    private VethNamespace.Network network;
     private int slot = -1;
     private PortPublisher ports;
     private Map<String, Path> volumes = Map.of();

@@ -6,7 +6,7 @@ import dev.drydock.devstack.registry.RegistryFixture;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
-import dev.drydock.instances.runtime.HostCommand;
+import dev.drydock.sandbox.HostCommand;
 import dev.drydock.instances.runtime.ImageConfig;
 import dev.drydock.instances.runtime.LayerUnpacker;
 import dev.drydock.instances.runtime.Mounts;

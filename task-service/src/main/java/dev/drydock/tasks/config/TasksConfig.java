@@ -56,6 +56,38 @@ public interface TasksConfig {
 
     Instances instances();
 
+    Sandbox sandbox();
+
+    /**
+     * Where a build's untrusted code runs: as an unprivileged account whose user namespaces map root to itself, in a
+     * network namespace of its own that reaches the outside world but not this host or other sandboxes, in a cgroup
+     * with CPU, memory and process limits that is killed as a whole when the step ends.
+     */
+    interface Sandbox {
+        /** false only where every build is trusted (a single developer's machine): builds then run as this process. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The host account builds run as; created with subordinate ids when missing. */
+        @WithDefault("drydock-build")
+        String user();
+
+        /** The /16 the sandboxes' /30 networks come from (a.b.0.0); must not overlap the host's own networks. */
+        @WithDefault("10.89.0.0")
+        String subnet();
+
+        /** CPUs a build gets when its run does not say (ACR's default agent has 2). */
+        @WithDefault("2")
+        int defaultCpu();
+
+        @WithDefault("4")
+        double memoryInGb();
+
+        /** Processes (threads included) a build may have at once: enough for compilers, too few for a fork bomb. */
+        @WithDefault("1024")
+        long pids();
+    }
+
     interface Instances {
         /** Where instance-service is, which runs cmd steps as one-shot container groups; absent: cmd steps fail. */
         Optional<String> url();

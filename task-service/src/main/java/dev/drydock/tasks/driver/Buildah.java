@@ -12,15 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * buildah as a child process, with its storage under the service's data directory. Builds run with the configured
- * isolation (chroot by default: no user namespaces, no runc inside the service's container) and storage driver.
- * Registry credentials reach buildah through an auth file only, secret build arguments through its environment
- * ({@code --build-arg NAME} without a value), so neither shows in a process listing.
+ * buildah as a child process, sandboxed ({@link BuildSandbox}): base images are pulled and images pushed as the build
+ * account in the host's network, where Drydock's registry is; the build itself (every RUN) runs in the step's
+ * sandbox with OCI isolation, with no way back to the registry, which it does not need once its bases are local.
+ * Registry credentials reach buildah through an auth file only; build arguments through its command line (never its
+ * environment, which holds nothing of this service's), secret ones also as build secrets for
+ * {@code RUN --mount=type=secret,id=NAME}, from files only the build account reads.
  */
 @ApplicationScoped
 public class Buildah implements ImageBuilder {
@@ -29,63 +30,111 @@ public class Buildah implements ImageBuilder {
     private static final Duration QUICK = Duration.ofSeconds(60);
 
     private final TasksConfig.Buildah config;
+    private final BuildSandbox sandbox;
     private final boolean tlsVerify;
     private final Path root;
     private final Path runRoot;
 
-    Buildah(TasksConfig config) {
+    Buildah(TasksConfig config, BuildSandbox sandbox) {
         this.config = config.buildah();
+        this.sandbox = sandbox;
         this.tlsVerify = config.registry().tlsVerify();
+        boolean sandboxed = config.sandbox().enabled();
         Path data = Path.of(config.dataDir()).toAbsolutePath();
-        this.root = data.resolve("buildah/storage");
-        this.runRoot = data.resolve("buildah/run");
+        this.root = sandboxed ? sandbox.storage() : data.resolve("buildah/storage");
+        this.runRoot = sandboxed ? sandbox.runRoot() : data.resolve("buildah/run");
+    }
+
+    @Override
+    public void handOver(Path path) throws IOException {
+        sandbox.handOver(path);
     }
 
     @Override
     public ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
-            Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
-        List<String> command = base("bud");
-        command.addAll(List.of("--isolation", config.isolation(), "--tls-verify=" + tlsVerify, "-f",
-                dockerfile.toString()));
-        if (!spec.platform().equals(Platform.DEFAULT)) {
-            command.addAll(List.of("--platform", spec.platform().toString()));
-        }
-        if (io.authFile() != null) {
-            command.addAll(List.of("--authfile", io.authFile().toString()));
-        }
-        for (String tag : tags) {
-            command.addAll(List.of("-t", tag));
-        }
-        Map<String, String> environment = new HashMap<>();
-        for (BuildArgument argument : spec.arguments()) {
-            if (argument.secret()) {
-                environment.put(argument.name(), secretArguments.getOrDefault(argument.name(), ""));
-                command.addAll(List.of("--build-arg", argument.name()));
-            } else {
-                command.addAll(List.of("--build-arg", argument.value() == null ? argument.name()
-                        : argument.name() + "=" + argument.value()));
+            List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
+        for (String base : bases) {
+            List<String> pull = base("pull");
+            pull.addAll(List.of("--policy", spec.pull() ? "always" : "missing", "--tls-verify=" + tlsVerify));
+            if (!spec.platform().equals(Platform.DEFAULT)) {
+                pull.addAll(List.of("--platform", spec.platform().toString()));
+            }
+            if (io.authFile() != null) {
+                pull.addAll(List.of("--authfile", io.authFile().toString()));
+            }
+            pull.add(base);
+            io.log().accept("$ " + String.join(" ", display(pull)));
+            ChildProcess.Result pulled = ChildProcess.run(sandbox.asBuilder(pull), sandbox.environment(), null,
+                    io.timeout(), io.control(), io.log());
+            if (!pulled.succeeded()) {
+                return pulled;
             }
         }
-        annotations.forEach((key, value) -> command.addAll(List.of("--annotation", key + "=" + value)));
-        if (spec.target() != null) {
-            command.addAll(List.of("--target", spec.target()));
+        Path secrets = null;
+        try {
+            List<String> command = base("bud");
+            List<String> shown;
+            if (sandbox.enabled()) {
+                // "host" is the network of the sandbox buildah runs in
+                command.addAll(List.of("--isolation", "oci", "--network", "host"));
+            } else {
+                command.addAll(List.of("--isolation", config.isolation()));
+            }
+            command.addAll(List.of("--tls-verify=" + tlsVerify, "-f", dockerfile.toString()));
+            if (!spec.platform().equals(Platform.DEFAULT)) {
+                command.addAll(List.of("--platform", spec.platform().toString()));
+            }
+            for (String tag : tags) {
+                command.addAll(List.of("-t", tag));
+            }
+            annotations.forEach((key, value) -> command.addAll(List.of("--annotation", key + "=" + value)));
+            if (spec.target() != null) {
+                command.addAll(List.of("--target", spec.target()));
+            }
+            if (spec.noCache()) {
+                command.add("--no-cache");
+            }
+            shown = new ArrayList<>(command);
+            for (BuildArgument argument : spec.arguments()) {
+                if (argument.secret()) {
+                    if (secrets == null) {
+                        secrets = sandbox.secretsDirectory();
+                    }
+                    Path file = secrets.resolve(argument.name());
+                    Files.writeString(file, secretArguments.getOrDefault(argument.name(), ""));
+                    command.addAll(List.of("--secret", "id=" + argument.name() + ",src=" + file));
+                    shown.addAll(List.of("--secret", "id=" + argument.name()));
+                    command.addAll(List.of("--build-arg", argument.name() + "="
+                            + secretArguments.getOrDefault(argument.name(), "")));
+                    shown.addAll(List.of("--build-arg", argument.name()));
+                } else {
+                    String value = argument.value() == null ? argument.name() : argument.name() + "=" + argument.value();
+                    command.addAll(List.of("--build-arg", value));
+                    shown.addAll(List.of("--build-arg", value));
+                }
+            }
+            if (secrets != null) {
+                sandbox.handOver(secrets);
+            }
+            command.add(context.toString());
+            shown.add(context.toString());
+            io.log().accept("$ " + String.join(" ", display(shown)));
+            try (BuildSandbox.Session session = sandbox.open(io.cpus())) {
+                return ChildProcess.run(session.wrap(command), sandbox.environment(), context, io.timeout(),
+                        io.control(), io.log());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot set up the build's sandbox: " + e.getMessage(), e);
+        } finally {
+            sandbox.discardSecrets(secrets);
         }
-        if (spec.noCache()) {
-            command.add("--no-cache");
-        }
-        if (spec.pull()) {
-            command.add("--pull-always");
-        }
-        command.add(context.toString());
-        io.log().accept("$ " + String.join(" ", display(command)));
-        return ChildProcess.run(command, environment, context, io.timeout(), io.control(), io.log());
     }
-
     @Override
     public Pushed push(String image, StepIo io) {
         Path digestFile;
         try {
-            digestFile = Files.createTempFile("push", ".digest");
+            digestFile = Files.createTempFile(sandbox.tmp(), "push", ".digest");
+            sandbox.handOver(digestFile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary file for buildah's digest", e);
         }
@@ -97,8 +146,8 @@ public class Buildah implements ImageBuilder {
             }
             command.addAll(List.of(image, "docker://" + image));
             io.log().accept("$ " + String.join(" ", display(command)));
-            ChildProcess.Result result = ChildProcess.run(command, Map.of(), null, io.timeout(), io.control(),
-                    io.log());
+            ChildProcess.Result result = ChildProcess.run(sandbox.asBuilder(command), sandbox.environment(), null,
+                    io.timeout(), io.control(), io.log());
             String digest = result.succeeded() ? Files.readString(digestFile).strip() : null;
             return new Pushed(result, digest);
         } catch (IOException e) {
@@ -116,8 +165,8 @@ public class Buildah implements ImageBuilder {
         List<String> command = base("rmi");
         command.addAll(images);
         StringBuilder out = new StringBuilder();
-        ChildProcess.Result result = ChildProcess.run(command, Map.of(), null, QUICK, new RunControl(QUICK),
-                line -> out.append(line).append('\n'));
+        ChildProcess.Result result = ChildProcess.run(sandbox.asBuilder(command), sandbox.environment(), null, QUICK,
+                new RunControl(QUICK), line -> out.append(line).append('\n'));
         if (!result.succeeded()) {
             LOG.warnf("buildah rmi of %s failed: %s", images, out.toString().strip());
         }

@@ -33,6 +33,7 @@ public final class ChildProcess {
     }
 
     /**
+     * @param environment the child's whole environment besides PATH and LANG
      * @param timeout the step's own limit; the run's deadline applies too
      * @param lines   receives every line the child writes (stdout and stderr merged)
      */
@@ -45,6 +46,10 @@ public final class ChildProcess {
         if (directory != null) {
             builder.directory(directory.toFile());
         }
+        // a child sees none of this service's environment (its database password, service secrets)
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
+        builder.environment().put("LANG", "C.UTF-8");
         builder.environment().putAll(environment);
         Process process;
         try {

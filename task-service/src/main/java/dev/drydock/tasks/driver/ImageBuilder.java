@@ -2,6 +2,7 @@ package dev.drydock.tasks.driver;
 
 import dev.drydock.tasks.domain.BuildSpec;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,17 +12,21 @@ import java.util.function.Consumer;
 /** Builds images and pushes them: buildah in production and tests. */
 public interface ImageBuilder {
 
-    /** Where a step's child processes write and how long they may take. */
-    record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile) {
+    /** Where a step's child processes write, how long they may take and how many CPUs they get. */
+    record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile, double cpus) {
     }
+
+    /** Makes a run's files (its workspace, its source) the builder's own, so a sandboxed builder can use them. */
+    void handOver(Path path) throws IOException;
 
     /**
      * Builds {@code spec} from {@code context} with {@code dockerfile} and tags it with every one of {@code tags}.
      *
-     * @param secretArguments values of secret build arguments: passed through the environment, never on a command line
+     * @param bases           the base images the Dockerfile names, pulled before the build starts
+     * @param secretArguments values of secret build arguments: build arguments and build secrets alike
      * @param annotations     manifest annotations the built image gets (the base image's name and digest)
      */
-    ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
+    ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags, List<String> bases,
             Map<String, String> secretArguments, Map<String, String> annotations, StepIo io);
 
     /** Pushes a local image to its name's registry. @return the result and the pushed manifest's digest */

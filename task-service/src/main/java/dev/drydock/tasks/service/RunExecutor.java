@@ -3,6 +3,7 @@ package dev.drydock.tasks.service;
 import dev.drydock.oci.ImageReference;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.oci.client.RegistryClient;
+import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.domain.BaseImage;
 import dev.drydock.tasks.domain.BuildArgument;
 import dev.drydock.tasks.domain.BuildSpec;
@@ -72,6 +73,7 @@ public class RunExecutor {
     private final CommandRunner commands;
     private final LogSignals signals;
     private final Purger purger;
+    private final int defaultCpu;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-log-flush");
         t.setDaemon(true);
@@ -84,7 +86,7 @@ public class RunExecutor {
     });
 
     RunExecutor(Runs runs, RunLogs logs, Sources sources, Workspaces workspaces, RegistryAccess registry,
-            ImageBuilder builder, CommandRunner commands, LogSignals signals, Purger purger) {
+            ImageBuilder builder, CommandRunner commands, LogSignals signals, Purger purger, TasksConfig config) {
         this.runs = runs;
         this.logs = logs;
         this.sources = sources;
@@ -94,6 +96,7 @@ public class RunExecutor {
         this.commands = commands;
         this.signals = signals;
         this.purger = purger;
+        this.defaultCpu = config.sandbox().defaultCpu();
     }
 
     @PreDestroy
@@ -220,6 +223,11 @@ public class RunExecutor {
             log.accept("Logging in to registry: " + variables.registry());
             token = registry.serviceToken(run.registry());
             authFile = token == null ? null : registry.authFile(variables.registry(), token, workspace);
+            // the builder runs as its own unprivileged account: it gets this run's files, nothing else of ours
+            builder.handOver(workspace);
+            if (!source.startsWith(workspace)) {
+                builder.handOver(source);
+            }
             Map<String, CompletableFuture<Boolean>> done = new HashMap<>();
             for (Step step : plan) {
                 schedule(step, plan, graph, done);
@@ -297,7 +305,7 @@ public class RunExecutor {
         /** One attempt of a step. @return its error, or null */
         private String attempt(Step step) {
             ImageBuilder.StepIo io = new ImageBuilder.StepIo(log, Duration.ofSeconds(step.timeoutSeconds()), control,
-                    authFile);
+                    authFile, run.request().getInteger("cpu", defaultCpu));
             return switch (step.kind()) {
                 case BUILD -> build(step.build(), io);
                 case PUSH -> push(step.push(), io);
@@ -361,7 +369,13 @@ public class RunExecutor {
                 }
             }
             needs.buildTime().forEach(b -> resolved.add(dependency("BuildTime", b)));
-            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, secretValues, annotations, io);
+            List<String> bases = new ArrayList<>();
+            if (needs.runtime() != null) {
+                bases.add(pullName(needs.runtime()));
+            }
+            needs.buildTime().forEach(b -> bases.add(pullName(b)));
+            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, bases.stream().distinct().toList(),
+                    secretValues, annotations, io);
             String error = describe(result, (int) io.timeout().toSeconds());
             if (error != null) {
                 return error;

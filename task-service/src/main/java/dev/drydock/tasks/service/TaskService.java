@@ -132,6 +132,7 @@ public class TaskService {
                     secretValues, source, secrets);
             runType = "AutoRun";
         }
+        request.put("cpu", task.cpu());
         return new Runs.NewRun(task.registry(), task.name(), runType, trigger, task.platform(), request,
                 task.timeoutSeconds(), secrets, task.agentPool(), triggerInfo);
     }

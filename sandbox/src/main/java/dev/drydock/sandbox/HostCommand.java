@@ -1,4 +1,4 @@
-package dev.drydock.instances.runtime;
+package dev.drydock.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
