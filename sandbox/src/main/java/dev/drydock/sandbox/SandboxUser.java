@@ -36,6 +36,33 @@ public record SandboxUser(String name, int uid, int gid) {
         return new SandboxUser(name, uid, gid);
     }
 
+    /**
+     * The account's subordinate id range, {start, count}: the same for uids and gids, so one map serves both.
+     *
+     * @throws IOException when the account has none, or different ones for uids and gids
+     */
+    public long[] subordinateRange() throws IOException {
+        long[] uids = range(Path.of("/etc/subuid"), name);
+        long[] gids = range(Path.of("/etc/subgid"), name);
+        if (uids == null || gids == null || uids[0] != gids[0] || uids[1] != gids[1]) {
+            throw new IOException("the account " + name + " needs the same subordinate range in /etc/subuid and"
+                    + " /etc/subgid");
+        }
+        return uids;
+    }
+
+    private static long[] range(Path file, String name) throws IOException {
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] parts = line.split(":");
+                if (parts.length == 3 && parts[0].equals(name) && parts[1].matches("\\d+") && parts[2].matches("\\d+")) {
+                    return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+                }
+            }
+        }
+        return null;
+    }
+
     /** {@code command} run as this account with no supplementary groups and no capabilities. */
     public List<String> wrap(List<String> command) {
         List<String> wrapped = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,

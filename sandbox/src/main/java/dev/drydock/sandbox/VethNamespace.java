@@ -15,10 +15,27 @@ import java.util.List;
  */
 public final class VethNamespace {
 
-    /** Where a namespace is reached. @param address the namespace's own IP (its eth0) */
-    public record Network(Path namespace, String address, String hostAddress, String hostLink) {
+    /**
+     * Where a namespace is reached.
+     *
+     * @param address       the namespace's own IP (its eth0)
+     * @param userNamespace the user namespace that owns it, or null when the host's does
+     */
+    public record Network(Path namespace, String address, String hostAddress, String hostLink, Path userNamespace) {
     }
 
+    /** Ids 0 to size-1 of a user namespace are hostBase + id on the host. */
+    public record IdRange(int hostBase, int size) {
+    }
+
+    static final Path NETNS = Path.of("/var/run/netns");
+    /** Where user namespaces that own network namespaces are kept, by the network namespace's name. */
+    static final Path USERNS = Path.of("/run/drydock/userns");
+
+    /** Host ends of container groups' pairs: dd&lt;slot&gt;. Firewalls of both services name them. */
+    public static final String GROUP_LINKS = "dd";
+    /** Host ends of build sandboxes' pairs: dbld&lt;slot&gt;. */
+    public static final String BUILD_LINKS = "dbld";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** /30 blocks in a /16. */
     public static final int SLOTS = 16384;
@@ -31,6 +48,16 @@ public final class VethNamespace {
      * {@code hostLink}. A namespace of that name left by a previous owner is replaced.
      */
     public static Network create(String name, String hostLink, int slot, String subnet) throws IOException {
+        return create(name, hostLink, slot, subnet, null);
+    }
+
+    /**
+     * As above; with {@code ids}, the namespace is owned by a new user namespace with that map (kept beside it), so
+     * processes that join that user namespace (every container of a group, {@code runc exec} too) may join the
+     * network namespace and mount its sysfs, which a namespace of the host's user namespace would refuse them.
+     */
+    public static Network create(String name, String hostLink, int slot, String subnet, IdRange ids)
+            throws IOException {
         if (slot < 0 || slot >= SLOTS) {
             throw new IllegalArgumentException("no network slot " + slot);
         }
@@ -41,17 +68,26 @@ public final class VethNamespace {
         String own = address(base + 2);
         Path scripts = Files.createTempDirectory("drydock-net-");
         try {
-            Path outside = Files.writeString(scripts.resolve("host"), String.join("\n",
-                    "netns add " + name,
-                    "link add " + hostLink + " type veth peer name eth0 netns " + name,
+            if (ids != null) {
+                delete(name);
+                owned(name, ids);
+            }
+            List<String> hostSide = new ArrayList<>();
+            if (ids == null) {
+                hostSide.add("netns add " + name);
+            }
+            hostSide.addAll(List.of("link add " + hostLink + " type veth peer name eth0 netns " + name,
                     "addr add " + host + "/30 dev " + hostLink,
                     "link set " + hostLink + " up", ""));
+            Path outside = Files.writeString(scripts.resolve("host"), String.join("\n", hostSide));
             Path inside = Files.writeString(scripts.resolve("inside"), String.join("\n",
                     "link set lo up",
                     "addr add " + own + "/30 dev eth0",
                     "link set eth0 up",
                     "route add default via " + host, ""));
-            if (!HostCommand.run(List.of("ip", "-batch", outside.toString()), TIMEOUT).ok()) {
+            if (ids != null) {
+                HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
+            } else if (!HostCommand.run(List.of("ip", "-batch", outside.toString()), TIMEOUT).ok()) {
                 // a namespace left by a previous owner: remove it and try once more
                 delete(name);
                 HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
@@ -65,7 +101,41 @@ public final class VethNamespace {
             Files.deleteIfExists(scripts.resolve("inside"));
             Files.deleteIfExists(scripts);
         }
-        return new Network(Path.of("/var/run/netns", name), own, host, hostLink);
+        return new Network(NETNS.resolve(name), own, host, hostLink, ids == null ? null : USERNS.resolve(name));
+    }
+
+    /**
+     * A user namespace with {@code ids}' map and a network namespace it owns, both kept by bind mounts: a holder
+     * process unshares both, this (root) process writes its maps and binds its namespaces, then the holder goes.
+     */
+    private static void owned(String name, IdRange ids) throws IOException {
+        Files.createDirectories(NETNS);
+        Files.createDirectories(USERNS);
+        Process holder = new ProcessBuilder("unshare", "--user", "--net", "--", "sleep", "60")
+                .redirectErrorStream(true).start();
+        try {
+            Path proc = Path.of("/proc", Long.toString(holder.pid()));
+            long until = System.nanoTime() + TIMEOUT.toNanos();
+            // unshare execs sleep once the namespaces exist
+            while (!Files.readString(proc.resolve("comm")).strip().equals("sleep")) {
+                if (!holder.isAlive() || System.nanoTime() > until) {
+                    throw new IOException("cannot create the user namespace of " + name + ": "
+                            + new String(holder.getInputStream().readNBytes(4096)).strip());
+                }
+                Thread.onSpinWait();
+            }
+            String map = "0 " + ids.hostBase() + " " + ids.size() + "\n";
+            Files.writeString(proc.resolve("uid_map"), map);
+            Files.writeString(proc.resolve("gid_map"), map);
+            Path userns = Files.writeString(USERNS.resolve(name), "");
+            Path netns = Files.writeString(NETNS.resolve(name), "");
+            HostCommand.check(List.of("mount", "--bind", proc.resolve("ns/user").toString(), userns.toString()),
+                    TIMEOUT);
+            HostCommand.check(List.of("mount", "--bind", proc.resolve("ns/net").toString(), netns.toString()),
+                    TIMEOUT);
+        } finally {
+            holder.destroyForcibly();
+        }
     }
 
     /** Whether a host link of that name exists (a slot another owner holds). */
@@ -77,6 +147,12 @@ public final class VethNamespace {
         check(name);
         if (list("").contains(name)) {
             HostCommand.check(List.of("ip", "netns", "delete", name), TIMEOUT);
+        }
+        Path userns = USERNS.resolve(name);
+        if (Files.exists(userns)) {
+            // not mounted (a crash between the file and its mount) is fine: the file goes either way
+            HostCommand.run(List.of("umount", userns.toString()), TIMEOUT);
+            Files.deleteIfExists(userns);
         }
     }
 

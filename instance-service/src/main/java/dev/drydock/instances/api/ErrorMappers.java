@@ -1,6 +1,7 @@
 package dev.drydock.instances.api;
 
 import dev.drydock.documents.DocumentException;
+import dev.drydock.instances.service.Capacity;
 import dev.drydock.instances.service.ConflictException;
 import dev.drydock.instances.service.InvalidRequestException;
 import dev.drydock.instances.service.NotFoundException;
@@ -48,6 +49,13 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response conflict(ConflictException e) {
         return error(Response.Status.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    /** ACI answers a group that does not fit with ServiceUnavailable; capacity may free as other groups stop. */
+    @ServerExceptionMapper
+    public Response capacity(Capacity.InsufficientCapacityException e) {
+        return Response.fromResponse(error(503, "ServiceUnavailable", e.getMessage(), Map.of()))
+                .header("Retry-After", "60").build();
     }
 
     @ServerExceptionMapper

@@ -49,6 +49,51 @@ public interface InstancesConfig {
 
     Auth auth();
 
+    Isolation isolation();
+
+    Capacity capacity();
+
+    /** What keeps a container in its group (decision 0009). */
+    interface Isolation {
+        /**
+         * A user namespace per group: container root is an unprivileged host id (the subordinate range of
+         * {@link #user}); layers are unpacked with owners shifted into that range.
+         */
+        @WithDefault("true")
+        boolean userNamespace();
+
+        /** The host account whose subordinate id range containers map to; created when missing. */
+        @WithDefault("drydock-containers")
+        String user();
+
+        /** Processes (threads included) one container may have at once. */
+        @WithDefault("1024")
+        long pidsLimit();
+
+        /** runc has no built-in profile: the containers' default one (docker's format), turned into OCI's. */
+        @WithDefault("/usr/share/containers/seccomp.json")
+        String seccompProfile();
+
+        /** A static init run as each container's PID 1: it reaps orphans and forwards signals. */
+        @WithDefault("/usr/bin/catatonit")
+        String init();
+    }
+
+    /** What this node lets running groups request in all (ACI: a group that does not fit is refused). */
+    interface Capacity {
+        /** Allocatable CPUs; absent: the machine's minus {@link #reservedCpu}. */
+        Optional<Double> cpu();
+
+        /** Allocatable memory in GB; absent: the machine's minus {@link #reservedMemoryInGb}. */
+        Optional<Double> memoryInGb();
+
+        @WithDefault("0.25")
+        double reservedCpu();
+
+        @WithDefault("1")
+        double reservedMemoryInGb();
+    }
+
     interface Registry {
         /** How this service reaches the registry service: its images and its token endpoint. */
         @WithDefault("http://127.0.0.1:8080")

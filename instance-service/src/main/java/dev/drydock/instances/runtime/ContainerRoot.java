@@ -23,10 +23,21 @@ public final class ContainerRoot {
 
     /** Makes {@code bundle/rootfs}. @param allowOverlay false forces a copy (hosts without overlay) */
     public static Mode prepare(Path imageRootfs, Path bundle, boolean allowOverlay) throws IOException {
+        return prepare(imageRootfs, bundle, allowOverlay, IdMap.NONE);
+    }
+
+    /** As above, for a container whose root is {@code ids}' host id: the writable layer's root is its own. */
+    public static Mode prepare(Path imageRootfs, Path bundle, boolean allowOverlay, IdMap ids) throws IOException {
         Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
         if (allowOverlay) {
             Path upper = Files.createDirectories(bundle.resolve("upper"));
             Path work = Files.createDirectories(bundle.resolve("work"));
+            if (ids.maps()) {
+                // the merged root takes its owner and mode from the upper directory
+                Files.setAttribute(upper, "unix:uid", ids.host(0));
+                Files.setAttribute(upper, "unix:gid", ids.host(0));
+                Files.setAttribute(upper, "unix:mode", (int) Files.getAttribute(imageRootfs, "unix:mode") & 07777);
+            }
             if (HostCommand.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + imageRootfs + ",upperdir="
                     + upper + ",workdir=" + work, rootfs.toString()), TIMEOUT).ok()) {
                 return Mode.OVERLAY;

@@ -13,8 +13,6 @@ import java.util.List;
 public final class GroupNetwork {
 
     static final String PREFIX = "drydock-";
-    /** Host ends of groups' veth pairs are dd&lt;slot&gt;. */
-    public static final String LINK_PREFIX = "dd";
     public static final int SLOTS = VethNamespace.SLOTS;
 
     private GroupNetwork() {
@@ -22,7 +20,13 @@ public final class GroupNetwork {
 
     /** Creates the namespace (again, if a previous one was left) in block {@code slot} of {@code subnet}. */
     public static VethNamespace.Network create(String group, int slot, String subnet) throws IOException {
-        return VethNamespace.create(name(group), LINK_PREFIX + slot, slot, subnet);
+        return create(group, slot, subnet, IdMap.NONE);
+    }
+
+    /** With a map, the namespace belongs to a user namespace of the group's, which its containers join. */
+    public static VethNamespace.Network create(String group, int slot, String subnet, IdMap ids) throws IOException {
+        return VethNamespace.create(name(group), VethNamespace.GROUP_LINKS + slot, slot, subnet,
+                ids.maps() ? new VethNamespace.IdRange(ids.hostBase(), ids.size()) : null);
     }
 
     public static void delete(String group) throws IOException {

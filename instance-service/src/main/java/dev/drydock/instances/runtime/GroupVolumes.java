@@ -32,18 +32,42 @@ public final class GroupVolumes {
     /** Creates every volume under {@code groupDir/volumes}. @return each volume's host directory by name */
     public static Map<String, Path> prepare(List<GroupSpec.Volume> volumes, Path groupDir, Path shares)
             throws IOException {
+        return prepare(volumes, groupDir, shares, IdMap.NONE);
+    }
+
+    /** As above, for containers whose root is {@code ids}' host id: every volume is container root's. */
+    public static Map<String, Path> prepare(List<GroupSpec.Volume> volumes, Path groupDir, Path shares, IdMap ids)
+            throws IOException {
         Map<String, Path> paths = new LinkedHashMap<>();
         Path root = Files.createDirectories(groupDir.resolve("volumes"));
+        claim(root, ids);
         for (GroupSpec.Volume v : volumes) {
             Path dir = switch (v.kind()) {
-                case EMPTY_DIR -> Files.createDirectories(root.resolve(v.name()));
-                case SECRET -> secret(v, Files.createDirectories(root.resolve(v.name())));
-                case GIT_REPO -> gitRepo(v, Files.createDirectories(root.resolve(v.name())));
-                case SHARE -> Files.createDirectories(shares.resolve(v.shareName()));
+                case EMPTY_DIR -> claim(Files.createDirectories(root.resolve(v.name())), ids);
+                case SECRET -> secret(v, Files.createDirectories(root.resolve(v.name())), ids);
+                case GIT_REPO -> claimTree(gitRepo(v, Files.createDirectories(root.resolve(v.name()))), ids);
+                case SHARE -> claim(Files.createDirectories(shares.resolve(v.shareName())), ids);
             };
             paths.put(v.name(), dir);
         }
         return paths;
+    }
+
+    private static Path claim(Path dir, IdMap ids) throws IOException {
+        if (ids.maps()) {
+            Files.setAttribute(dir, "unix:uid", ids.host(0));
+            Files.setAttribute(dir, "unix:gid", ids.host(0));
+        }
+        return dir;
+    }
+
+    /** A whole tree made by this service: links are changed themselves, never followed. */
+    private static Path claimTree(Path dir, IdMap ids) throws IOException {
+        if (ids.maps()) {
+            HostCommand.check(List.of("chown", "-R", "-h", "-P", ids.host(0) + ":" + ids.host(0), dir.toString()),
+                    TIMEOUT);
+        }
+        return dir;
     }
 
     /** Unmounts the secrets and removes every volume of the group but its shares. */
@@ -62,10 +86,10 @@ public final class GroupVolumes {
         Directories.delete(root);
     }
 
-    private static Path secret(GroupSpec.Volume v, Path dir) throws IOException {
+    private static Path secret(GroupSpec.Volume v, Path dir, IdMap ids) throws IOException {
         if (!Mounts.mounted(dir)
-                && !HostCommand.run(List.of("mount", "-t", "tmpfs", "-o", SECRET_SIZE + ",mode=0755", "tmpfs",
-                dir.toString()), TIMEOUT).ok()) {
+                && !HostCommand.run(List.of("mount", "-t", "tmpfs", "-o", SECRET_SIZE + ",mode=0755,uid=" + ids.host(0)
+                + ",gid=" + ids.host(0), "tmpfs", dir.toString()), TIMEOUT).ok()) {
             throw new IOException("cannot mount the tmpfs of secret volume " + v.name());
         }
         for (Map.Entry<String, byte[]> file : v.secret().entrySet()) {

@@ -38,11 +38,18 @@ public class ImageStore {
     private static final String CONFIG = "config.json";
 
     private final Path cache;
+    private final IdMap ids;
     /** Clients are kept per registry and credentials: their tokens then serve the next pull too. */
     private final Map<ClientKey, RegistryClient> clients = new ConcurrentHashMap<>();
 
     public ImageStore(Path cache) {
-        this.cache = cache;
+        this(cache, IdMap.NONE);
+    }
+
+    /** A cache of images unpacked for containers whose ids map by {@code ids} (each map has its own entries). */
+    public ImageStore(Path cache, IdMap ids) {
+        this.cache = ids.maps() ? cache.resolve(ids.key()) : cache;
+        this.ids = ids;
     }
 
     /** Pulls {@code reference} (host/repository:tag or @digest) unless its manifest is cached already. */
@@ -90,10 +97,11 @@ public class ImageStore {
             for (Descriptor layer : manifest.layers()) {
                 try (DigestInputStream in = new DigestInputStream(client.blob(repository, layer.digest()),
                         layer.digest().algorithm().newMessageDigest())) {
-                    LayerUnpacker.apply(in, rootfs);
+                    LayerUnpacker.apply(in, rootfs, ids);
                     check(layer, in.getMessageDigest());
                 }
             }
+            LayerUnpacker.claimImplicit(rootfs, ids);
             Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Directories.delete(partial);

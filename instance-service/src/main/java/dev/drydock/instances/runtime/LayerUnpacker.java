@@ -54,6 +54,11 @@ public final class LayerUnpacker {
      * @throws HostileLayerException for an entry that would leave the root; the rootfs is then unusable
      */
     public static void apply(InputStream layer, Path rootfs) throws IOException {
+        apply(layer, rootfs, IdMap.NONE);
+    }
+
+    /** Applies a layer with its owners mapped by {@code ids} (a user namespace's view of the files). */
+    public static void apply(InputStream layer, Path rootfs, IdMap ids) throws IOException {
         Path root = rootfs.toRealPath();
         BufferedInputStream in = new BufferedInputStream(new FilterInputStream(layer) {
             @Override
@@ -96,14 +101,14 @@ public final class LayerUnpacker {
                         delete(target);
                     }
                     Files.createDirectories(target);
-                    attributes(target, entry);
+                    attributes(target, entry, ids);
                     directoryTimes.put(target, FileTime.from(entry.getModTime().toInstant()));
                 } else if (entry.isSymbolicLink()) {
                     delete(target);
                     // the target is the container's business: it is resolved inside its root at run time, and
                     // writes through it here go through resolve()
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    owner(target, entry);
+                    owner(target, entry, ids);
                 } else if (entry.isLink()) {
                     String linkName = normalise(entry.getLinkName());
                     Path source = resolve(root, linkName, entry.getName());
@@ -119,7 +124,7 @@ public final class LayerUnpacker {
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                         tar.transferTo(out);
                     }
-                    attributes(target, entry);
+                    attributes(target, entry, ids);
                     Files.setLastModifiedTime(target, FileTime.from(entry.getModTime().toInstant()));
                 }
                 // devices and FIFOs: skipped
@@ -231,17 +236,35 @@ public final class LayerUnpacker {
         }
     }
 
-    private static void attributes(Path target, TarArchiveEntry entry) throws IOException {
-        owner(target, entry);
+    private static void attributes(Path target, TarArchiveEntry entry, IdMap ids) throws IOException {
+        owner(target, entry, ids);
         Files.setAttribute(target, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static void owner(Path target, TarArchiveEntry entry) {
+    private static void owner(Path target, TarArchiveEntry entry, IdMap ids) {
         try {
-            Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(target, "unix:uid", ids.host(entry.getLongUserId()), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(target, "unix:gid", ids.host(entry.getLongGroupId()), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // without the right to chown (not root), files keep the service's owner
+        }
+    }
+
+    /**
+     * Gives container root what this service created on the way (the root directory, parents no entry named):
+     * under a user namespace nothing may stay owned by host root, which a container sees as nobody's.
+     */
+    public static void claimImplicit(Path rootfs, IdMap ids) throws IOException {
+        if (!ids.maps()) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(rootfs)) {
+            for (Path path : tree.toList()) {
+                if ((int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0) {
+                    Files.setAttribute(path, "unix:uid", ids.host(0), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(path, "unix:gid", ids.host(0), LinkOption.NOFOLLOW_LINKS);
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public final class PortPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortPublisher.class);
 
     private final List<NetServer> servers = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
     private final NetClient client;
 
     private PortPublisher(NetClient client) {
@@ -48,6 +49,7 @@ public final class PortPublisher implements AutoCloseable {
                             + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
                 }
                 publisher.servers.add(server);
+                publisher.ports.add(port);
             }
         } catch (IOException e) {
             publisher.close();
@@ -66,6 +68,11 @@ public final class PortPublisher implements AutoCloseable {
             LOG.debugf("published port %d: %s", port, e.getMessage());
             inbound.close();
         });
+    }
+
+    /** The ports this publisher listens on. */
+    public List<Integer> ports() {
+        return List.copyOf(ports);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.drydock.instances.runtime.Directories;
 import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.GroupVolumes;
+import dev.drydock.instances.runtime.IdMap;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.PortPublisher;
 import dev.drydock.instances.runtime.RuntimeSpec;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,9 +106,17 @@ public final class Deployment {
 
     private void deploy() {
         try {
+            node.firewall().requireActive();
             Files.createDirectories(dir);
+            IdMap ids = node.isolation().ids();
+            if (ids.maps()) {
+                // only container root (and host root) may enter: bundles with secure values, volumes, logs
+                Files.setAttribute(dir, "unix:uid", ids.host(0));
+                Files.setAttribute(dir, "unix:gid", ids.host(0));
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             slot = node.takeSlot();
-            network = GroupNetwork.create(spec.name(), slot, node.config().subnet());
+            network = GroupNetwork.create(spec.name(), slot, node.config().subnet(), ids);
             view.address(network.address());
             Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
                     + network.address() + "\t" + spec.name() + "\n");
@@ -117,7 +127,7 @@ public final class Deployment {
             return;
         }
         try {
-            volumes = GroupVolumes.prepare(spec.volumes(), dir, node.shares());
+            volumes = GroupVolumes.prepare(spec.volumes(), dir, node.shares(), node.isolation().ids());
         } catch (IOException | RuntimeException e) {
             fail("FailedMount", e.getMessage());
             return;
@@ -126,6 +136,7 @@ public final class Deployment {
             ports = PortPublisher.publish(node.vertx(), node.config().publishAddress(), network.address(),
                     spec.publicPorts().stream().filter(p -> p.protocol().equals("TCP")).map(GroupSpec.Port::port)
                             .toList());
+            node.firewall().publish(ports.ports());
         } catch (IOException e) {
             fail("FailedPublish", e.getMessage());
             return;
@@ -272,9 +283,9 @@ public final class Deployment {
             Directories.delete(bundle);
             Files.createDirectories(bundle);
             ImageStore.Image image = images.get(c.image());
-            ContainerRoot.prepare(image.rootfs(), bundle, node.config().overlay());
+            ContainerRoot.prepare(image.rootfs(), bundle, node.config().overlay(), node.isolation().ids());
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(RuntimeSpec.of(image.config(),
-                    request(c))));
+                    request(c), node.isolation())));
             log = node.log(spec.name(), c.name());
             view.event(c.name(), "Created", "Normal", "Created container");
             synchronized (lock) {
@@ -344,7 +355,7 @@ public final class Deployment {
         long memory = limits == null ? 0 : (long) (limits.memoryInGB() * GIB);
         double cpus = limits == null ? 0 : limits.cpu();
         return new RuntimeSpec.Request(c.command(), c.args(), env, memory, cpus, spec.name(), network.namespace(),
-                mounts, GroupCgroups.path(spec.name(), c.name()));
+                mounts, GroupCgroups.path(spec.name(), c.name()), network.userNamespace());
     }
 
     /** Runs a command in a running container. */
@@ -417,6 +428,7 @@ public final class Deployment {
         }
         tornDown = true;
         if (ports != null) {
+            node.firewall().unpublish(ports.ports());
             ports.close();
         }
         try {

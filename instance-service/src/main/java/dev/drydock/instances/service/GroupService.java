@@ -41,12 +41,14 @@ public class GroupService {
 
     private final Node node;
     private final Groups groups;
+    private final Capacity capacity;
     private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
 
-    GroupService(Node node, Groups groups) {
+    GroupService(Node node, Groups groups, Capacity capacity) {
         this.node = node;
         this.groups = groups;
+        this.capacity = capacity;
     }
 
     /**
@@ -61,8 +63,11 @@ public class GroupService {
             throw new InvalidRequestException("the document names group '" + spec.name() + "', the URL '" + name + "'");
         }
         InstanceView view = InstanceView.pending(spec);
+        // refused before anything is stored: a group that does not fit is not created
+        Capacity.Demand previous = capacity.admit(name, spec);
         return groups.find(name).flatMap(existing -> groups.put(name, new JsonObject(GroupDocument.render(spec, true)),
                 spec.autoUpdate(), images(spec), view.toJson(), view.changed(name))
+                .onFailure().invoke(() -> capacity.restore(name, previous))
                 .invoke(row -> lane(name, () -> {
                     replace(spec, row.deployment(), view);
                     return null;
@@ -83,11 +88,13 @@ public class GroupService {
     /** A new deployment of a stored group; {@code why} becomes a group event when given. */
     public Uni<Shown> redeploy(String name, String why) {
         return find(name).flatMap(shown -> {
+            Capacity.Demand previous = capacity.admit(name, shown.spec());
             InstanceView view = InstanceView.pending(shown.spec());
             if (why != null) {
                 view.event(null, "Redeploying", "Normal", why);
             }
-            return groups.redeploy(name, view.toJson(), view.changed(name)).map(row -> {
+            return groups.redeploy(name, view.toJson(), view.changed(name)).onFailure()
+                    .invoke(() -> capacity.restore(name, previous)).map(row -> {
                 Groups.Group stored = row.orElseThrow(() -> new NotFoundException("no container group " + name));
                 lane(name, () -> {
                     replace(shown.spec(), stored.deployment(), view);
@@ -106,6 +113,7 @@ public class GroupService {
             if (current != null) {
                 current.stop();
             }
+            capacity.release(name);
             view.state(InstanceView.STOPPED);
             return groups.stop(name, view.toJson(), view.changed(name)).await().atMost(SAVE_TIMEOUT)
                     .map(row -> new Shown(row, shown.spec()))
@@ -120,6 +128,7 @@ public class GroupService {
             if (current != null) {
                 current.stop();
             }
+            capacity.release(name);
             InstanceView gone = InstanceView.fromJson(new JsonObject());
             gone.state("Deleted");
             boolean existed = groups.delete(name, gone.changed(name)).await().atMost(SAVE_TIMEOUT);
@@ -225,6 +234,12 @@ public class GroupService {
      * older snapshot never lands last.
      */
     private void save(Deployment deployment, boolean stateChanged) {
+        String state = deployment.view().state();
+        if ((InstanceView.SUCCEEDED.equals(state) || InstanceView.FAILED.equals(state))
+                && deployments.get(deployment.spec().name()) == deployment) {
+            // ended on its own: its host resources are gone, so is its hold on the node
+            capacity.release(deployment.spec().name());
+        }
         if (!stateChanged) {
             if (deployment.pendingSave.compareAndSet(false, true)) {
                 node.workers().submit(() -> write(deployment, false));

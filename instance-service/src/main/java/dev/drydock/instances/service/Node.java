@@ -6,19 +6,29 @@ import dev.drydock.instances.runtime.ContainerLog;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.DaemonThreads;
 import dev.drydock.instances.runtime.GroupNetwork;
+import dev.drydock.instances.runtime.IdMap;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.Runc;
+import dev.drydock.instances.runtime.RuntimeSpec;
+import dev.drydock.instances.runtime.SeccompProfile;
 import dev.drydock.oci.ImageReference;
 import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.RegistryClient;
+import dev.drydock.sandbox.HostCommand;
+import dev.drydock.sandbox.SandboxUser;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +43,8 @@ import java.util.concurrent.ScheduledExecutorService;
 @ApplicationScoped
 public class Node {
 
+    private static final Logger LOG = Logger.getLogger(Node.class);
+
     private final InstancesConfig config;
     private final Vertx vertx;
     private final Path data;
@@ -43,13 +55,17 @@ public class Node {
     private final BitSet slots = new BitSet(GroupNetwork.SLOTS);
     private final Map<String, ContainerLog> logs = new ConcurrentHashMap<>();
     private final LoginServers servers;
+    private final RuntimeSpec.Isolation isolation;
+    private final NodeFirewall firewall;
 
-    Node(InstancesConfig config, Vertx vertx) {
+    Node(InstancesConfig config, Vertx vertx, NodeFirewall firewall) {
         this.config = config;
         this.vertx = vertx;
+        this.firewall = firewall;
         this.data = Path.of(config.dataDir()).toAbsolutePath();
         this.runtime = new Runc(config.runc(), data.resolve("runc"));
-        this.images = new ImageStore(data.resolve("images"));
+        this.isolation = isolation(config.isolation(), data);
+        this.images = new ImageStore(data.resolve("images"), isolation.ids());
         this.workers = Executors.newCachedThreadPool(DaemonThreads.named("group-worker"));
         this.timers = Executors.newScheduledThreadPool(2, DaemonThreads.named("group-timer"));
         this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
@@ -69,6 +85,48 @@ public class Node {
 
     public ImageStore images() {
         return images;
+    }
+
+    public NodeFirewall firewall() {
+        return firewall;
+    }
+
+    /** What isolates every container of this node from the host. */
+    public RuntimeSpec.Isolation isolation() {
+        return isolation;
+    }
+
+    /**
+     * The user namespace's range (of the isolation account, created when missing), the seccomp profile and the init,
+     * checked once: a node that cannot isolate containers does not start.
+     */
+    private static RuntimeSpec.Isolation isolation(InstancesConfig.Isolation config, Path data) {
+        try {
+            IdMap ids = IdMap.NONE;
+            if (config.userNamespace()) {
+                if (!"0".equals(HostCommand.check(List.of("id", "-u"), Duration.ofSeconds(10)).strip())) {
+                    LOG.warn("not root: container groups cannot run here (runc, namespaces and mounts need root)");
+                } else {
+                    long[] range = SandboxUser.ensure(config.user()).subordinateRange();
+                    ids = new IdMap((int) range[0], (int) Math.min(range[1], 65536));
+                    // runc's init runs as container root (an unprivileged host id) and must reach bind mounts' and
+                    // roots' paths through here; traversal only, no listing
+                    Files.createDirectories(data.resolve("groups"));
+                    Files.createDirectories(data.resolve("shares"));
+                    for (Path dir : List.of(data, data.resolve("groups"), data.resolve("shares"))) {
+                        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+                    }
+                }
+            }
+            Path init = Path.of(config.init());
+            if (!Files.isExecutable(init)) {
+                throw new IOException("no init at " + init + " (apt-get install catatonit)");
+            }
+            return new RuntimeSpec.Isolation(ids, config.pidsLimit(),
+                    SeccompProfile.load(Path.of(config.seccompProfile()), RuntimeSpec.CAPABILITIES), init);
+        } catch (IOException e) {
+            throw new IllegalStateException("containers cannot be isolated on this host: " + e.getMessage(), e);
+        }
     }
 
     public ExecutorService workers() {

@@ -138,8 +138,8 @@ class GroupsResourceTest {
                     && name.equals(e.key()) && e.data().contains("\"state\":\"Running\""));
             assertTrue(running.data().contains("\"web\""), running.data());
         }
-        // the readiness probe asks httpd over the group's address
-        await(name, Duration.ofSeconds(30), v -> Boolean.TRUE.equals(container(v, "web", "ready")));
+        // the readiness probe asks httpd over the group's address (the group runs before its containers do)
+        view = await(name, Duration.ofSeconds(30), v -> Boolean.TRUE.equals(container(v, "web", "ready")));
         assertEquals("Running", container(view, "web", "currentState.state"));
         String events = view.getString("properties.containers[0].properties.instanceView.events.name");
         assertTrue(events.contains("Pulling") && events.contains("Pulled") && events.contains("Created")

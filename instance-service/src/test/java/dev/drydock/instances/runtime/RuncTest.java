@@ -72,7 +72,7 @@ class RuncTest {
 
     private static RuntimeSpec.Request request(List<String> command, Map<String, String> env, long memory,
             String hostname, Path network) {
-        return new RuntimeSpec.Request(command, List.of(), env, memory, 0.5, hostname, network, List.of(), null);
+        return new RuntimeSpec.Request(command, List.of(), env, memory, 0.5, hostname, network, List.of(), null, null);
     }
 
     @Test
@@ -101,7 +101,8 @@ class RuncTest {
     @Test
     void argsReplaceOnlyTheImagesCmd() throws Exception {
         Path bundle = bundle(new ImageConfig(List.of("/bin/echo", "entry"), List.of("cmd"), List.of(), "", ""),
-                new RuntimeSpec.Request(List.of(), List.of("from", "args"), Map.of(), 0, 0, "g", null, List.of(), null));
+                new RuntimeSpec.Request(List.of(), List.of("from", "args"), Map.of(), 0, 0, "g", null, List.of(), null,
+                        null));
         Captured output = new Captured();
         assertEquals(0, run(bundle, "args-" + UUID.randomUUID(), output).code());
         assertEquals("entry from args\n", output.out.toString());
@@ -111,7 +112,7 @@ class RuncTest {
     void aContainerAboveItsMemoryLimitIsKilledWith137AndReportedAsOom() throws Exception {
         String id = "oom-" + UUID.randomUUID();
         Path bundle = bundle(busybox(), new RuntimeSpec.Request(List.of("/bin/tail", "/dev/zero"), List.of(), Map.of(),
-                32L * 1024 * 1024, 0.5, "oom", null, List.of(), "/" + id));
+                32L * 1024 * 1024, 0.5, "oom", null, List.of(), "/" + id, null));
         assertEquals(new ContainerRuntime.Exit(137, true), run(bundle, id, new Captured()));
         // the kept container was deleted after its cgroup was read: nothing is left
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory", id)));

@@ -79,7 +79,7 @@ class ReconcilerTest {
         Files.write(bundle.resolve("config.json"), new ObjectMapper().writeValueAsBytes(RuntimeSpec.of(
                 new ImageConfig(List.of(), List.of("/bin/sleep", "3600"), List.of(), "", ""),
                 new RuntimeSpec.Request(List.of(), List.of(), Map.of(), 0, 0, ghost, null, List.of(),
-                        GroupCgroups.path(ghost, "c")))));
+                        GroupCgroups.path(ghost, "c"), null))));
         ContainerRuntime.Running orphan = new Runc(node.config().runc(), node.dataDir().resolve("runc"))
                 .start(ghost + "_c", bundle, GroupCgroups.path(ghost, "c"), (stream, text) -> { });
         GroupNetwork.create(ghost, GroupNetwork.SLOTS - 2, node.config().subnet());

@@ -3,6 +3,7 @@ package dev.drydock.tasks.driver;
 import dev.drydock.sandbox.Cgroup;
 import dev.drydock.sandbox.Firewall;
 import dev.drydock.sandbox.HostCommand;
+import dev.drydock.sandbox.Owner;
 import dev.drydock.sandbox.SandboxUser;
 import dev.drydock.sandbox.VethNamespace;
 import dev.drydock.tasks.config.TasksConfig;
@@ -14,17 +15,13 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ public class BuildSandbox {
 
     private static final Logger LOG = Logger.getLogger(BuildSandbox.class);
     /** Host ends of sandboxes' veth pairs; host-wide names, so one taken by another service is skipped. */
-    static final String LINK_PREFIX = "dbld";
+    static final String LINK_PREFIX = VethNamespace.BUILD_LINKS;
     static final String CGROUP_PARENT = "drydock-builds";
     private static final Duration KILL = Duration.ofSeconds(10);
     private static final Duration QUICK = Duration.ofSeconds(60);
@@ -60,7 +57,7 @@ public class BuildSandbox {
         this.config = config.sandbox();
         this.data = Path.of(config.dataDir()).toAbsolutePath();
         this.home = data.resolve("sandbox");
-        this.instance = instanceOf(data);
+        this.instance = Owner.of(data);
     }
 
     /** Before the run workers start (priority 1), so no build can find the sandbox unready. */
@@ -301,7 +298,7 @@ public class BuildSandbox {
                 "  chain forward {",
                 "    type filter hook forward priority filter - 5; policy accept;",
                 "    iifname \"" + links + "\" oifname \"" + links + "\" counter reject",
-                "    iifname \"" + links + "\" oifname \"dd*\" counter reject",
+                "    iifname \"" + links + "\" oifname \"" + VethNamespace.GROUP_LINKS + "*\" counter reject",
                 "    oifname \"" + links + "\" ct state established,related accept",
                 "    oifname \"" + links + "\" counter drop",
                 "  }",
@@ -309,15 +306,5 @@ public class BuildSandbox {
                 "    type nat hook postrouting priority srcnat; policy accept;",
                 "    ip saddr " + config.subnet() + "/16 oifname != \"" + links + "\" masquerade",
                 "  }");
-    }
-
-    /** A short stable name for this service's data directory: two task services on one host never share one. */
-    private static String instanceOf(Path data) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(data.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
