@@ -22,7 +22,7 @@ public final class BusyboxImage {
     public static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
     private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "tail", "cat", "env", "pwd", "httpd",
             "wget", "seq", "ls", "mkdir", "touch", "test", "rm", "grep", "true", "false", "hostname", "id", "head",
-            "date");
+            "date", "nc", "ip", "awk", "sed", "printf", "setsid");
 
     private BusyboxImage() {
     }

@@ -40,6 +40,8 @@ public class InstanceCommandRunner implements CommandRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTAINER = "step";
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How often a step that found no room asks again (the service's Retry-After is a minute; steps are short). */
+    private static final Duration CAPACITY_POLL = Duration.ofSeconds(2);
 
     private final TasksConfig config;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -56,8 +58,11 @@ public class InstanceCommandRunner implements CommandRunner {
         URI groupUri = URI.create(base.replaceAll("/+$", "") + "/api/v1/containerGroups/" + group);
         Instant deadline = Instant.now().plus(io.timeout());
         try {
-            send(HttpRequest.newBuilder(groupUri).PUT(HttpRequest.BodyPublishers.ofString(document(group, step, image,
-                    arguments))).header("Content-Type", "application/json"), 201);
+            String document = document(group, step, image, arguments);
+            if (!create(groupUri, document, deadline, io)) {
+                RunControl.Stop stop = io.control().stopped();
+                return new ChildProcess.Result(-1, stop, stop == null);
+            }
             CompletableFuture<Void> streamed = null;
             while (true) {
                 RunControl.Stop stop = io.control().stopped();
@@ -150,6 +155,36 @@ public class InstanceCommandRunner implements CommandRunner {
             prefix = prefix.substring(0, 63 - suffix.length() - 1) + "-";
         }
         return prefix + suffix;
+    }
+
+    /**
+     * Creates the step's group; while the node has no room for it (503), waits as a queued step would, until the
+     * step's deadline. @return false when the deadline passed or the run stopped first
+     */
+    private boolean create(URI groupUri, String document, Instant deadline, ImageBuilder.StepIo io)
+            throws IOException, InterruptedException {
+        boolean told = false;
+        while (true) {
+            HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(groupUri)
+                    .PUT(HttpRequest.BodyPublishers.ofString(document)).header("Content-Type", "application/json"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 201 || response.statusCode() == 200) {
+                return true;
+            }
+            if (response.statusCode() != 503) {
+                throw new IOException("instance-service answered " + response.statusCode() + ": " + response.body());
+            }
+            if (!told) {
+                io.log().accept("Waiting for room on the instance service: " + JSON.readTree(response.body())
+                        .path("error").path("message").asText(response.body()));
+                told = true;
+            }
+            long wait = Math.min(CAPACITY_POLL.toMillis(), Duration.between(Instant.now(), deadline).toMillis());
+            if (wait <= 0 || io.control().stopped() != null) {
+                return false;
+            }
+            Thread.sleep(wait);
+        }
     }
 
     private String send(HttpRequest.Builder request, int expected) throws IOException, InterruptedException {
