@@ -60,8 +60,8 @@ public final class LocalStack {
         }, "stack-shutdown"));
 
         for (Service service : SERVICES) {
-            infra.postgres().createDatabase(service.database());
-            SupervisedProcess process = startService(service, infra, home, repo, logs);
+            PostgresServer.ServiceDatabase database = infra.postgres().serviceDatabase(service.database());
+            SupervisedProcess process = startService(service, database, infra, home, repo, logs);
             // an operator sees a service that dies on its own here and in `drydock-stack status`
             process.onExit().thenRun(() -> {
                 if (!stopping.get()) {
@@ -75,8 +75,8 @@ public final class LocalStack {
         stopped.await();
     }
 
-    private static SupervisedProcess startService(Service service, Infrastructure infra, Path home, Path repo,
-            Path logs) {
+    private static SupervisedProcess startService(Service service, PostgresServer.ServiceDatabase database,
+            Infrastructure infra, Path home, Path repo, Path logs) {
         Path jar = repo.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the project first (./mvnw -B package -DskipTests)");
@@ -91,8 +91,8 @@ public final class LocalStack {
                 "QUARKUS_HTTP_PORT", String.valueOf(intEnv(service.portVariable())),
                 "QUARKUS_DATASOURCE_REACTIVE_URL", infra.postgres().reactiveUrl(service.database()),
                 "QUARKUS_DATASOURCE_JDBC_URL", infra.postgres().jdbcUrl(service.database()),
-                "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER,
-                "QUARKUS_DATASOURCE_PASSWORD", PostgresServer.PASSWORD,
+                "QUARKUS_DATASOURCE_USERNAME", database.role(),
+                "QUARKUS_DATASOURCE_PASSWORD", database.password(),
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
                 "DRYDOCK_REGISTRY_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_REGISTRY_PORT"),
                 // task-service runs its cmd steps there

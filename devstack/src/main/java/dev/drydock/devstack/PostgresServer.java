@@ -22,17 +22,29 @@ import java.util.stream.Stream;
 /**
  * A private PostgreSQL cluster from the installed server binaries, listening on 127.0.0.1 only, supervised so that
  * it stops with the JVM that started it. PostgreSQL refuses to run as root, so as root it runs as the postgres user.
+ * Every login needs a password (scram-sha-256): the administrator's is generated at the first start and kept beside
+ * the cluster (mode 600); each service gets a role of its own that owns its database and nothing else
+ * ({@link #serviceDatabase}). A cluster made by an earlier Drydock (superuser app, trust) is converted at start.
  */
 public final class PostgresServer extends SupervisedServer {
 
-    public static final String USER = "app";
-    public static final String PASSWORD = "app";
+    /** The administrator of clusters this class makes; only the devstack itself logs in as it. */
+    public static final String ADMIN = "postgres";
+    /** The superuser of clusters made before roles per service (trust authentication). */
+    static final String LEGACY_ADMIN = "app";
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+    /** A service's database, owned by a role of the same name that is no superuser and can create nothing else. */
+    public record ServiceDatabase(String database, String role, String password) {
+    }
 
     private final Path dataDir;
     private final int port;
     private final boolean durable;
     private final Path binDir;
+    private final Path secrets;
+    private String admin = ADMIN;
+    private String adminPassword;
 
     /**
      * @param durable false for throwaway test clusters: no fsync, so a test database costs no disk flushes
@@ -42,6 +54,7 @@ public final class PostgresServer extends SupervisedServer {
         this.port = port;
         this.durable = durable;
         this.binDir = findBinDir();
+        this.secrets = this.dataDir.resolveSibling(this.dataDir.getFileName() + "-secrets");
     }
 
     public int port() {
@@ -58,8 +71,20 @@ public final class PostgresServer extends SupervisedServer {
 
     public synchronized void start(Duration timeout) {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        adminPassword = secret("admin");
+        Path adminRole = secrets.resolve("admin-role");
+        boolean legacy = false;
+        try {
+            if (Files.exists(adminRole)) {
+                admin = Files.readString(adminRole).strip();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + adminRole, e);
+        }
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             initdb(log);
+        } else {
+            legacy = trusting();
         }
         List<String> command = new ArrayList<>(asServerUser());
         command.addAll(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString(),
@@ -70,7 +95,95 @@ public final class PostgresServer extends SupervisedServer {
         }
         // SIGINT is PostgreSQL's "fast shutdown": abort sessions, checkpoint, exit.
         running(SupervisedProcess.start("postgres", command, Map.of(), "INT", log, 30));
+        if (legacy) {
+            admin = LEGACY_ADMIN;
+            awaitReady(timeout);
+            convertLegacy();
+        }
         awaitReady(timeout);
+    }
+
+    /** Whether the cluster still lets anyone in without a password (made by an earlier Drydock). */
+    private boolean trusting() {
+        try {
+            return Files.readAllLines(dataDir.resolve("pg_hba.conf")).stream()
+                    .anyMatch(l -> !l.startsWith("#") && l.matches(".*\\strust\\s*$"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dataDir.resolve("pg_hba.conf"), e);
+        }
+    }
+
+    /** The old superuser gets the administrator's password, then every login needs one. */
+    private void convertLegacy() {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("alter role " + LEGACY_ADMIN + " password " + literal(adminPassword));
+            Files.writeString(secrets.resolve("admin-role"), LEGACY_ADMIN);
+            Path hba = dataDir.resolve("pg_hba.conf");
+            List<String> lines = Files.readAllLines(hba).stream()
+                    .map(l -> l.startsWith("#") ? l : l.replaceAll("\\strust\\s*$", " scram-sha-256")).toList();
+            Files.write(hba, lines);
+            s.execute("select pg_reload_conf()");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot secure the existing PostgreSQL cluster: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The database {@code name} owned by the role {@code name} (created with a generated password, kept beside the
+     * cluster), closed to every other role; a database an earlier Drydock made is handed over with its objects.
+     */
+    public ServiceDatabase serviceDatabase(String name) {
+        requireValidName(name);
+        String password = secret("role-" + name);
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            boolean roleExists;
+            try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = " + literal(name))) {
+                roleExists = rs.next();
+            }
+            s.execute((roleExists ? "alter" : "create") + " role " + name + " login nosuperuser nocreatedb"
+                    + " nocreaterole noinherit noreplication password " + literal(password));
+            createDatabase(name);
+            s.execute("alter database " + name + " owner to " + name);
+            s.execute("revoke all on database " + name + " from public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set up database " + name + ": " + e.getMessage(), e);
+        }
+        try (Connection c = connect(name); Statement s = c.createStatement()) {
+            // objects a previous owner made (tables, sequences, views, functions, types) become the role's
+            s.execute("alter schema public owner to " + name);
+            s.execute("do $$ declare r record; begin for r in select format('alter %s %I.%I owner to " + name + "',"
+                    + " case c.relkind when 'S' then 'sequence' when 'v' then 'view' when 'm' then 'materialized view'"
+                    + " else 'table' end, n.nspname, c.relname) as q from pg_class c join pg_namespace n on n.oid ="
+                    + " c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'p', 'S', 'v', 'm')"
+                    + " and pg_get_userbyid(c.relowner) <> " + literal(name)
+                    + " loop execute r.q; end loop; end $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot hand database " + name + " to its role: " + e.getMessage(), e);
+        }
+        return new ServiceDatabase(name, name, password);
+    }
+
+    /** A generated secret kept in a mode-600 file beside the cluster; the same one at every start. */
+    private String secret(String name) {
+        try {
+            Files.createDirectories(secrets);
+            Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path file = secrets.resolve(name);
+            if (!Files.exists(file)) {
+                byte[] random = new byte[24];
+                new java.security.SecureRandom().nextBytes(random);
+                Files.writeString(file, java.util.HexFormat.of().formatHex(random), java.nio.file.StandardOpenOption.CREATE_NEW);
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the PostgreSQL secret " + name + " in " + secrets, e);
+        }
+    }
+
+    /** A SQL string literal; the values are generated hex or checked names, never a caller's text. */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     private void initdb(Path log) {
@@ -83,13 +196,32 @@ public final class PostgresServer extends SupervisedServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
-        List<String> initdb = new ArrayList<>(asServerUser());
-        initdb.addAll(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER,
-                "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"));
-        if (!durable) {
-            initdb.add("--no-sync");
+        Path pwfile;
+        try {
+            // initdb (as postgres when root) reads the administrator's password from a file of its own, removed after
+            pwfile = Files.createTempFile(dataDir.getParent(), ".pw-", "");
+            Files.writeString(pwfile, adminPassword + "\n");
+            if (Processes.isRoot()) {
+                Processes.run(List.of("chown", "postgres:postgres", pwfile.toString()), log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the administrator's password for initdb", e);
         }
-        Processes.run(initdb, log);
+        try {
+            List<String> initdb = new ArrayList<>(asServerUser());
+            initdb.addAll(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", ADMIN,
+                    "--pwfile=" + pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"));
+            if (!durable) {
+                initdb.add("--no-sync");
+            }
+            Processes.run(initdb, log);
+        } finally {
+            try {
+                Files.deleteIfExists(pwfile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + pwfile, e);
+            }
+        }
     }
 
     /** As root the server runs as postgres, which cannot enter a directory closed to others (say, /root). */
@@ -145,7 +277,7 @@ public final class PostgresServer extends SupervisedServer {
     }
 
     private Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+        return DriverManager.getConnection(jdbcUrl(database), admin, adminPassword);
     }
 
     private static List<String> asServerUser() {

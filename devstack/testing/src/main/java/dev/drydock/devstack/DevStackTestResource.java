@@ -35,8 +35,10 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
     private Path home;
     private String externalServerUrl;
     private final List<String> externalDatabases = new ArrayList<>();
-    private String user = PostgresServer.USER;
-    private String password = PostgresServer.PASSWORD;
+    /** The external server's administrator (TEST_PG_USER); services get roles of their own. */
+    private String user = PostgresServer.ADMIN;
+    private String password = "";
+    private final Map<String, PostgresServer.ServiceDatabase> databases = new HashMap<>();
     private String kafkaBootstrap;
 
     @Override
@@ -59,15 +61,14 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
                 throw new UncheckedIOException(e);
             }
             infrastructure = Infrastructure.start(home, 0, 0, false, START_TIMEOUT);
-            infrastructure.postgres().createDatabase("drydock");
-            reactiveUrl = infrastructure.postgres().reactiveUrl("drydock");
+            reactiveUrl = createDatabase("drydock");
             kafkaBootstrap = infrastructure.kafka().bootstrapServers();
             DevStackControl.register(infrastructure);
         }
         config.put("quarkus.datasource.reactive.url", reactiveUrl);
         config.put("quarkus.datasource.jdbc.url", "jdbc:" + reactiveUrl);
-        config.put("quarkus.datasource.username", user);
-        config.put("quarkus.datasource.password", password);
+        config.put("quarkus.datasource.username", databases.get("drydock").role());
+        config.put("quarkus.datasource.password", databases.get("drydock").password());
         config.put("kafka.bootstrap.servers", kafkaBootstrap);
         LOG.info(() -> "devstack ready in %d ms: %s, kafka %s".formatted(
                 (System.nanoTime() - started) / 1_000_000, config.get("quarkus.datasource.reactive.url"),
@@ -84,32 +85,38 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
         }
         for (String database : externalDatabases) {
             executeOnExternal("drop database if exists " + database + " with (force)", user, password);
+            executeOnExternal("drop role if exists " + database, user, password);
         }
     }
 
     /**
-     * Another database on the same server, for a sibling service a subclass starts.
+     * Another database on the same server, for a sibling service a subclass starts, owned by a role of its own
+     * ({@link #databaseUser}) as in a deployment: no service logs in as an administrator.
      *
-     * @return its reactive URL (user and password as for the service under test)
+     * @return its reactive URL
      */
     protected String createDatabase(String name) {
         if (infrastructure != null) {
-            infrastructure.postgres().createDatabase(name);
+            databases.put(name, infrastructure.postgres().serviceDatabase(name));
             return infrastructure.postgres().reactiveUrl(name);
         }
         String database = "drydock_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        executeOnExternal("create database " + database, user, password);
+        String rolePassword = UUID.randomUUID().toString();
+        executeOnExternal("create role " + database + " login password '" + rolePassword + "'", user, password);
+        executeOnExternal("create database " + database + " owner " + database, user, password);
         externalDatabases.add(database);
+        databases.put(name, new PostgresServer.ServiceDatabase(database, database, rolePassword));
         String url = externalServerUrl.substring("jdbc:".length());
         return url.substring(0, url.lastIndexOf('/') + 1) + database;
     }
 
-    protected String databaseUser() {
-        return user;
+    /** The role that owns database {@code name} (made by {@link #createDatabase}). */
+    protected String databaseUser(String name) {
+        return databases.get(name).role();
     }
 
-    protected String databasePassword() {
-        return password;
+    protected String databasePassword(String name) {
+        return databases.get(name).password();
     }
 
     protected String kafkaBootstrap() {

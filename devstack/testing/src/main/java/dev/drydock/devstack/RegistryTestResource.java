@@ -49,8 +49,8 @@ public class RegistryTestResource extends DevStackTestResource {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:" + database);
-        env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword());
+        env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser(name));
+        env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword(name));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("DRYDOCK_DATA_DIR", home.resolve(name).toString());
         return env;

@@ -46,18 +46,26 @@ public final class GroupVolumes {
                 case EMPTY_DIR -> claim(Files.createDirectories(root.resolve(v.name())), ids);
                 case SECRET -> secret(v, Files.createDirectories(root.resolve(v.name())), ids);
                 case GIT_REPO -> claimTree(gitRepo(v, Files.createDirectories(root.resolve(v.name()))), ids);
-                case SHARE -> claim(Files.createDirectories(shares.resolve(v.shareName())), ids);
+                case SHARE -> share(Files.createDirectories(shares.resolve(v.shareName())), ids);
             };
             paths.put(v.name(), dir);
         }
         return paths;
     }
 
+    /** The directory becomes container root's (host users cannot reach it: the group's directory is closed). */
     private static Path claim(Path dir, IdMap ids) throws IOException {
         if (ids.maps()) {
             Files.setAttribute(dir, "unix:uid", ids.host(0));
             Files.setAttribute(dir, "unix:gid", ids.host(0));
         }
+        return dir;
+    }
+
+    /** A share lives outside any group's directory, so it closes itself to other host users. */
+    private static Path share(Path dir, IdMap ids) throws IOException {
+        claim(dir, ids);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         return dir;
     }
 

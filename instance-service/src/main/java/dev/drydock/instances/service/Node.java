@@ -118,6 +118,11 @@ public class Node {
                     }
                 }
             }
+            // images and runc's state are the service's alone
+            for (Path dir : List.of(data.resolve("images"), data.resolve("runc"))) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
             Path init = Path.of(config.init());
             if (!Files.isExecutable(init)) {
                 throw new IOException("no init at " + init + " (apt-get install catatonit)");

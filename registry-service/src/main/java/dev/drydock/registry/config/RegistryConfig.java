@@ -106,6 +106,14 @@ public interface RegistryConfig {
         @WithDefault("${DRYDOCK_DATA_DIR:data}/management-password")
         Path managementPasswordFile();
 
+        /**
+         * The key (AES-256, hex) that encrypts the token signing keys in the database, so a copy of the database
+         * (a backup, a SQL injection, a stolen dump) cannot forge tokens. Generated into the file at the first start
+         * when absent; in Kubernetes, a Secret mounted there. Losing it means new signing keys (every token dies).
+         */
+        @WithDefault("${DRYDOCK_DATA_DIR:data}/signing-key-encryption-key")
+        Path signingKeyEncryptionKeyFile();
+
         /** The secret task-service authenticates with (as user task-service); absent: it cannot. */
         Optional<String> taskServiceSecret();
 

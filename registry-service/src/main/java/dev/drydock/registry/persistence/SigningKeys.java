@@ -49,6 +49,12 @@ public class SigningKeys {
                 .replaceWithVoid();
     }
 
+    /** Replaces a key's stored private key (its encrypted form). */
+    public Uni<Void> replacePrivateKey(String kid, byte[] privateKey) {
+        return pool.preparedQuery("update signing_key set private_key = $2 where kid = $1")
+                .execute(Tuple.tuple().addString(kid).addBuffer(Buffer.buffer(privateKey))).replaceWithVoid();
+    }
+
     /** Removes keys retired longer ago than any token they signed can live. */
     public Uni<Integer> removeRetiredBefore(Instant cutoff) {
         return pool.preparedQuery("delete from signing_key where retired_at < $1")

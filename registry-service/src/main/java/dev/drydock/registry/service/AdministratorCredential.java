@@ -6,13 +6,8 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -42,20 +37,12 @@ public class AdministratorCredential {
     }
 
     private static String fromFile(Path file) {
-        try {
-            if (Files.isRegularFile(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
-            }
-            Files.createDirectories(file.getParent());
-            String generated = PasswordHash.generate();
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        boolean existed = Files.isRegularFile(file);
+        String password = SecretFile.readOrCreate(file, PasswordHash::generate);
+        if (!existed) {
             LOG.infof("generated the administrator's password into %s", file);
-            return generated;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the administrator's password file " + file, e);
         }
+        return password;
     }
 
     public String user() {

@@ -21,6 +21,7 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,12 +45,14 @@ public class TokenSigner {
     }
 
     private final SigningKeys store;
+    private final SigningKeyCipher cipher;
     private final ObjectMapper json;
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private volatile Key signing;
 
-    TokenSigner(SigningKeys store, ObjectMapper json) {
+    TokenSigner(SigningKeys store, SigningKeyCipher cipher, ObjectMapper json) {
         this.store = store;
+        this.cipher = cipher;
         this.json = json;
     }
 
@@ -69,15 +72,22 @@ public class TokenSigner {
             throw new IllegalStateException(e);
         }
         String kid = kid(pair.getPublic().getEncoded());
-        return store.add(kid, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded()).chain(this::load)
+        return store.add(kid, cipher.encrypt(kid, pair.getPrivate().getEncoded()), pair.getPublic().getEncoded())
+                .chain(this::load)
                 .invoke(() -> LOG.infof("token signing key %s generated", kid)).replaceWith(kid);
     }
 
     private Uni<Void> load() {
-        return store.all().invoke(stored -> {
+        return store.all().call(stored -> {
             Key newest = null;
+            List<Uni<Void>> sealing = new ArrayList<>();
             for (SigningKeys.Stored s : stored) {
-                Key key = decode(s);
+                Key key = decode(s, cipher.decrypt(s.kid(), s.privateKey()));
+                if (!SigningKeyCipher.encrypted(s.privateKey())) {
+                    // stored by an earlier Drydock in the clear: encrypted in place
+                    sealing.add(store.replacePrivateKey(s.kid(), cipher.encrypt(s.kid(), s.privateKey()))
+                            .invoke(() -> LOG.infof("token signing key %s is now encrypted at rest", s.kid())));
+                }
                 keys.put(key.kid(), key);
                 if (newest == null && s.retiredAt() == null) {
                     newest = key;
@@ -86,6 +96,8 @@ public class TokenSigner {
             if (newest != null) {
                 signing = newest;
             }
+            return sealing.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sealing).andFailFast()
+                    .replaceWithVoid();
         }).replaceWithVoid();
     }
 
@@ -162,10 +174,10 @@ public class TokenSigner {
         return signing.kid();
     }
 
-    private static Key decode(SigningKeys.Stored s) {
+    private static Key decode(SigningKeys.Stored s, byte[] privateKey) {
         try {
             KeyFactory factory = KeyFactory.getInstance("RSA");
-            return new Key(s.kid(), factory.generatePrivate(new PKCS8EncodedKeySpec(s.privateKey())),
+            return new Key(s.kid(), factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey)),
                     factory.generatePublic(new X509EncodedKeySpec(s.publicKey())));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + s.kid() + " is unreadable", e);

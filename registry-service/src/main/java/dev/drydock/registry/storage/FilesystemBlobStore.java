@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -35,6 +36,8 @@ public class FilesystemBlobStore implements BlobStore {
         try {
             Files.createDirectories(blobs);
             Files.createDirectories(uploads);
+            // tenants' layers and uploads are no other local user's business (the service creates with its umask)
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the blob store under " + root, e);
         }

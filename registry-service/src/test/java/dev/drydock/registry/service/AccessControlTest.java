@@ -67,6 +67,9 @@ class AccessControlTest {
     @Inject
     TokenSigner signer;
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @TempDir
     Path work;
 
@@ -99,6 +102,20 @@ class AccessControlTest {
         admin().body("{\"name\":\"" + name + "\",\"sku\":{\"name\":\"" + sku + "\"}" + extra + "}")
                 .post("/api/v1/registries").then().statusCode(201);
         return name;
+    }
+
+    @Test
+    void signingKeysAreEncryptedInTheDatabase() {
+        // a copy of the database alone (a dump, a backup, a reader of the table) cannot forge a token
+        var rows = pool.query("select kid, private_key from signing_key").execute().await().atMost(Duration.ofSeconds(10));
+        assertTrue(rows.rowCount() > 0);
+        for (var row : rows) {
+            byte[] stored = row.getBuffer("private_key").getBytes();
+            assertTrue(SigningKeyCipher.encrypted(stored), row.getString("kid"));
+            assertThrows(java.security.spec.InvalidKeySpecException.class, () -> java.security.KeyFactory
+                    .getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(stored)));
+        }
+        assertTrue(signer.selfTest(), "the service itself still signs and verifies");
     }
 
     @Test

@@ -64,6 +64,7 @@ public class BuildSandbox {
     void start(@Observes @Priority(1) StartupEvent event) throws IOException {
         Files.createDirectories(home);
         if (!config.enabled()) {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
             LOG.warn("builds are not sandboxed (drydock.tasks.sandbox.enabled=false): a build's RUN runs with this"
                     + " service's privileges; only for a machine where every build is trusted");
             return;
@@ -167,9 +168,15 @@ public class BuildSandbox {
         return env;
     }
 
-    /** Gives the build account a run's files (workspace, source): links are changed, never followed. */
+    /**
+     * Gives the build account a run's files (workspace, source) and closes them to everyone else: links are changed,
+     * never followed.
+     */
     public void handOver(Path path) throws IOException {
         SandboxUser user = user();
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
         if (user != null) {
             HostCommand.check(List.of("chown", "-R", "-h", "-P", user.uid() + ":" + user.gid(), path.toString()),
                     QUICK);

@@ -5,6 +5,10 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import org.awaitility.Awaitility;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +68,18 @@ public final class TasksApi {
                 .until(() -> log(runId).contains(text));
     }
 
-    /** Whether any process on this machine has {@code marker} in its command line. */
+    /**
+     * Whether any process on this machine has {@code marker} in its command line, read from /proc: the JDK's view
+     * leaves out argv[0] of a process whose executable is a multi-call binary in another mount namespace.
+     */
     public static boolean processRuns(String marker) {
-        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(marker)
-                || p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false));
+        return ProcessHandle.allProcesses().anyMatch(p -> {
+            try {
+                byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                return new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').contains(marker);
+            } catch (IOException | RuntimeException gone) {
+                return false;
+            }
+        });
     }
 }

@@ -1,0 +1,32 @@
+package dev.drydock.registry.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Supplier;
+
+/** A secret kept in a file only the service's user can read: generated at the first start, the same one after. */
+final class SecretFile {
+
+    private SecretFile() {
+    }
+
+    /** @return the file's secret, or {@code generate}'s, written with mode 600 from the first byte */
+    static String readOrCreate(Path file, Supplier<String> generate) {
+        try {
+            if (Files.isRegularFile(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.createDirectories(file.getParent());
+            String generated = generate.get();
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
+            return generated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the secret file " + file, e);
+        }
+    }
+}
