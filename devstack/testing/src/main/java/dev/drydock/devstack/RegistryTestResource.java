@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -28,6 +29,8 @@ public class RegistryTestResource extends DevStackTestResource {
         Map<String, String> config = new HashMap<>(super.start());
         try {
             home = Files.createTempDirectory("drydock-registry-test-");
+            // a task service's build account reaches its directories under a sibling's data directory through here
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

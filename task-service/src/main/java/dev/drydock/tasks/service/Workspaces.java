@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -27,7 +28,9 @@ public class Workspaces {
     public Path create(String registry, String runId) throws IOException {
         Path dir = root.resolve(registry + "-" + runId);
         delete(dir);
-        Files.createDirectories(dir);
+        Files.createDirectories(root);
+        // closed from the first byte: a Git checkout and the registry token land here before the build starts
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return dir;
     }
 

@@ -3,10 +3,6 @@ package dev.drydock.tasks.testing;
 import dev.drydock.devstack.RegistryTestResource;
 import dev.drydock.devstack.SiblingService;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,12 +16,7 @@ public class TaskStackTestResource extends RegistryTestResource {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
-        try {
-            // the build sandbox's account reaches its directories under the task data directory through here
-            Files.setPosixFilePermissions(home(), PosixFilePermissions.fromString("rwx--x--x"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
         SiblingService instances = startSibling("instance-service", "instances", Map.of());
         config.put("drydock.tasks.instances.url", instances.url());
         config.put("drydock.tasks.registry.url", config.get("drydock.test.registry-url"));
