@@ -48,6 +48,41 @@ public final class Firewall {
         }
     }
 
+    /**
+     * The body of a table that fences the sandboxes whose host-side links match {@code links} (a prefix): they reach
+     * the outside world (masqueraded from {@code subnet}/16) and nothing of this host (input from them is rejected,
+     * so its loopback-bound and 0.0.0.0-bound services alike, but for {@code inputAccepts}), not each other, not the
+     * sandboxes behind {@code otherLinks}; replies to what the host opened pass, nothing else enters a sandbox.
+     *
+     * @param declarations sets and the like the accepts refer to
+     * @param inputAccepts matches (without the verdict) of what the host accepts from them
+     */
+    public static String fence(String links, String otherLinks, String subnet, List<String> declarations,
+            List<String> inputAccepts) {
+        String from = "iifname \"" + links + "*\" ";
+        List<String> lines = new java.util.ArrayList<>(declarations);
+        lines.addAll(List.of(
+                "  chain input {",
+                "    type filter hook input priority filter - 5; policy accept;",
+                "    " + from + "ct state established,related accept"));
+        inputAccepts.forEach(accept -> lines.add("    " + from + accept + " accept"));
+        lines.addAll(List.of(
+                "    " + from + "counter reject",
+                "  }",
+                "  chain forward {",
+                "    type filter hook forward priority filter - 5; policy accept;",
+                "    " + from + "oifname \"" + links + "*\" counter reject",
+                "    " + from + "oifname \"" + otherLinks + "*\" counter reject",
+                "    oifname \"" + links + "*\" ct state established,related accept",
+                "    oifname \"" + links + "*\" counter drop",
+                "  }",
+                "  chain postrouting {",
+                "    type nat hook postrouting priority srcnat; policy accept;",
+                "    ip saddr " + subnet + "/16 oifname != \"" + links + "*\" masquerade",
+                "  }"));
+        return String.join("\n", lines);
+    }
+
     /** Lets the host route sandboxes' packets to the outside world (what podman and docker set too). */
     public static void enableForwarding() throws IOException {
         Path forward = Path.of("/proc/sys/net/ipv4/ip_forward");

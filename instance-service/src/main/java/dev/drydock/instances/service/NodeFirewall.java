@@ -93,29 +93,10 @@ public class NodeFirewall {
         return table;
     }
 
+    /** Groups reach the outside world and the ports groups publish; nothing else of this host, no other group. */
     String rules() {
-        String groups = VethNamespace.GROUP_LINKS + "*";
-        return String.join("\n",
-                "  set published {",
-                "    type inet_service",
-                "  }",
-                "  chain input {",
-                "    type filter hook input priority filter - 5; policy accept;",
-                "    iifname \"" + groups + "\" ct state established,related accept",
-                "    iifname \"" + groups + "\" tcp dport @published accept",
-                "    iifname \"" + groups + "\" counter reject",
-                "  }",
-                "  chain forward {",
-                "    type filter hook forward priority filter - 5; policy accept;",
-                "    iifname \"" + groups + "\" oifname \"" + groups + "\" counter reject",
-                "    iifname \"" + groups + "\" oifname \"" + VethNamespace.BUILD_LINKS + "*\" counter reject",
-                "    oifname \"" + groups + "\" ct state established,related accept",
-                "    oifname \"" + groups + "\" counter drop",
-                "  }",
-                "  chain postrouting {",
-                "    type nat hook postrouting priority srcnat; policy accept;",
-                "    ip saddr " + config.subnet() + "/16 oifname != \"" + groups + "\" masquerade",
-                "  }");
+        return Firewall.fence(VethNamespace.GROUP_LINKS, VethNamespace.BUILD_LINKS, config.subnet(),
+                List.of("  set published {", "    type inet_service", "  }"), List.of("tcp dport @published"));
     }
 
     private static String join(List<Integer> ports) {

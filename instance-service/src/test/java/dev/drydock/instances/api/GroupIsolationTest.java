@@ -1,5 +1,6 @@
 package dev.drydock.instances.api;
 
+import dev.drydock.devstack.OutsideWorld;
 import dev.drydock.devstack.RegistryTestResource;
 import dev.drydock.devstack.registry.RegistryFixture;
 import dev.drydock.instances.service.Node;
@@ -19,14 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,11 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupIsolationTest {
 
     private static final Duration QUICK = Duration.ofSeconds(30);
-    /** A stand-in for "the outside world": a network namespace of this test's, routed through the host. */
-    private static final String OUTSIDE = "gtest-outside";
-    private static final String OUTSIDE_ADDRESS = "10.199.78.2";
     private static String image;
-    private static Process outsideServer;
+    private static OutsideWorld outside;
 
     @ConfigProperty(name = "drydock.test.registry-url")
     String registryUrl;
@@ -69,27 +64,15 @@ class GroupIsolationTest {
     Node node;
 
     @BeforeAll
-    static void outside() throws IOException {
-        HostCommand.run(List.of("ip", "netns", "delete", OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "netns", "add", OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "link", "add", "xout1", "type", "veth", "peer", "name", "eth0", "netns",
-                OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "addr", "add", "10.199.78.1/30", "dev", "xout1"), QUICK);
-        HostCommand.check(List.of("ip", "link", "set", "xout1", "up"), QUICK);
-        HostCommand.check(List.of("ip", "-n", OUTSIDE, "addr", "add", OUTSIDE_ADDRESS + "/30", "dev", "eth0"), QUICK);
-        HostCommand.check(List.of("ip", "-n", OUTSIDE, "link", "set", "eth0", "up"), QUICK);
-        Path www = Files.createTempDirectory("outside-www");
-        Files.writeString(www.resolve("mirror.txt"), "outside-world-answered\n");
-        outsideServer = new ProcessBuilder("ip", "netns", "exec", OUTSIDE, "busybox", "httpd", "-f", "-p",
-                OUTSIDE_ADDRESS + ":8099", "-h", www.toString()).redirectErrorStream(true).start();
+    static void outside() {
+        outside = OutsideWorld.start(78, "mirror.txt", "outside-world-answered");
     }
 
     @AfterAll
-    static void removeOutside() throws IOException {
-        if (outsideServer != null) {
-            outsideServer.destroyForcibly();
+    static void removeOutside() {
+        if (outside != null) {
+            outside.close();
         }
-        HostCommand.run(List.of("ip", "netns", "delete", OUTSIDE), QUICK);
     }
 
     @BeforeEach
@@ -163,14 +146,15 @@ class GroupIsolationTest {
             List<String> ports = List.of(port(registryUrl), port("http://" + kafka),
                     port(database.replace("postgresql://", "http://")), String.valueOf(RestAssured.port));
             List<String> targets = new ArrayList<>(List.of(other + ":80"));
-            for (String address : hostAddresses()) {
+            for (String address : OutsideWorld.hostAddresses()) {
                 ports.forEach(p -> targets.add(address + ":" + p));
             }
             ports.forEach(p -> targets.add("GATEWAY:" + p));
             String script = "gw=$(ip route | awk '/default/ {print $3}'); for t in " + String.join(" ", targets)
                     + "; do t=$(echo $t | sed \"s/GATEWAY/$gw/\"); if nc -w 2 ${t%:*} ${t#*:} </dev/null >/dev/null"
                     + " 2>&1; then echo \"REACHED $t\"; fi; done; nc -w 2 127.0.0.1 8080 </dev/null && echo own-localhost;"
-                    + " printf 'GET /mirror.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + OUTSIDE_ADDRESS + " 8099";
+                    + " printf 'GET /mirror.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + outside.address() + " "
+                    + OutsideWorld.PORT;
             String out = exec(attacker, script).getString("stdout");
             assertFalse(out.contains("REACHED"), "a group reached what it must not: " + out);
             assertTrue(out.contains("own-localhost"), "its own containers stay reachable: " + out);
@@ -273,17 +257,5 @@ class GroupIsolationTest {
 
     private static String port(String url) {
         return String.valueOf(URI.create(url).getPort());
-    }
-
-    /** Every IPv4 address of this host but loopback's: where a service bound to 0.0.0.0 answers. */
-    private static List<String> hostAddresses() throws IOException {
-        List<String> addresses = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nic.isLoopback() && nic.isUp()) {
-                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
-                        .forEach(a -> addresses.add(a.getHostAddress()));
-            }
-        }
-        return addresses;
     }
 }

@@ -290,28 +290,8 @@ public class BuildSandbox {
         return "drydock_builds_" + instance;
     }
 
-    /**
-     * Sandboxes reach the outside world (masqueraded) and nothing of this host: not its addresses (its loopback is
-     * not theirs; its other addresses and the veth's host end are refused in input), not other sandboxes, not
-     * container groups (their veths are dd&lt;slot&gt;); and nothing outside opens a connection into a sandbox.
-     */
+    /** Sandboxes reach the outside world and nothing of this host, no other sandbox, no container group. */
     String rules() {
-        String links = LINK_PREFIX + "*";
-        return String.join("\n",
-                "  chain input {",
-                "    type filter hook input priority filter - 5; policy accept;",
-                "    iifname \"" + links + "\" counter reject",
-                "  }",
-                "  chain forward {",
-                "    type filter hook forward priority filter - 5; policy accept;",
-                "    iifname \"" + links + "\" oifname \"" + links + "\" counter reject",
-                "    iifname \"" + links + "\" oifname \"" + VethNamespace.GROUP_LINKS + "*\" counter reject",
-                "    oifname \"" + links + "\" ct state established,related accept",
-                "    oifname \"" + links + "\" counter drop",
-                "  }",
-                "  chain postrouting {",
-                "    type nat hook postrouting priority srcnat; policy accept;",
-                "    ip saddr " + config.subnet() + "/16 oifname != \"" + links + "\" masquerade",
-                "  }");
+        return Firewall.fence(LINK_PREFIX, VethNamespace.GROUP_LINKS, config.subnet(), List.of(), List.of());
     }
 }

@@ -84,6 +84,11 @@ public class Buildah implements ImageBuilder {
             if (!spec.platform().equals(Platform.DEFAULT)) {
                 command.addAll(List.of("--platform", spec.platform().toString()));
             }
+            if (io.authFile() != null) {
+                // for a base the Dockerfile's parse could not name (pulled from inside, where reachable); RUN never
+                // sees the file: it is outside the container's root
+                command.addAll(List.of("--authfile", io.authFile().toString()));
+            }
             for (String tag : tags) {
                 command.addAll(List.of("-t", tag));
             }

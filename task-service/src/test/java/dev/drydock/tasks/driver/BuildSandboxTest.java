@@ -1,5 +1,6 @@
 package dev.drydock.tasks.driver;
 
+import dev.drydock.devstack.OutsideWorld;
 import dev.drydock.sandbox.HostCommand;
 import dev.drydock.tasks.testing.BaseImage;
 import dev.drydock.tasks.testing.Contexts;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BuildSandboxTest {
 
     private static final Duration QUICK = Duration.ofSeconds(60);
-    /** A stand-in for "the outside world": a network namespace of this test's, routed through the host. */
-    private static final String OUTSIDE = "dtest-outside";
-    private static final String OUTSIDE_ADDRESS = "10.199.77.2";
     private static Path escape;
-    private static Process outsideServer;
+    private static OutsideWorld outside;
 
     @ConfigProperty(name = "drydock.tasks.registry.url")
     String registryUrl;
@@ -75,27 +70,14 @@ class BuildSandboxTest {
         escape = Files.createTempFile("escape", "");
         HostCommand.check(List.of("gcc", "-static", "-O2", "-o", escape.toString(),
                 Path.of("src/test/c/escape.c").toAbsolutePath().toString()), QUICK);
-        HostCommand.run(List.of("ip", "netns", "delete", OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "netns", "add", OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "link", "add", "xout0", "type", "veth", "peer", "name", "eth0", "netns",
-                OUTSIDE), QUICK);
-        HostCommand.check(List.of("ip", "addr", "add", "10.199.77.1/30", "dev", "xout0"), QUICK);
-        HostCommand.check(List.of("ip", "link", "set", "xout0", "up"), QUICK);
-        HostCommand.check(List.of("ip", "-n", OUTSIDE, "addr", "add", OUTSIDE_ADDRESS + "/30", "dev", "eth0"), QUICK);
-        HostCommand.check(List.of("ip", "-n", OUTSIDE, "link", "set", "eth0", "up"), QUICK);
-        HostCommand.check(List.of("ip", "-n", OUTSIDE, "link", "set", "lo", "up"), QUICK);
-        Path www = Files.createTempDirectory("outside-www");
-        Files.writeString(www.resolve("mirror.txt"), "package-mirror-answered\n");
-        outsideServer = new ProcessBuilder("ip", "netns", "exec", OUTSIDE, "busybox", "httpd", "-f", "-p",
-                OUTSIDE_ADDRESS + ":8099", "-h", www.toString()).redirectErrorStream(true).start();
+        outside = OutsideWorld.start(77, "mirror.txt", "package-mirror-answered");
     }
 
     @AfterAll
     static void removeTools() throws IOException {
-        if (outsideServer != null) {
-            outsideServer.destroyForcibly();
+        if (outside != null) {
+            outside.close();
         }
-        HostCommand.run(List.of("ip", "netns", "delete", OUTSIDE), QUICK);
         Files.deleteIfExists(escape);
     }
 
@@ -133,7 +115,7 @@ class BuildSandboxTest {
         List<String> ports = List.of(port(registryUrl), port(instancesUrl), port("http://" + kafka),
                 port(database.replace("postgresql://", "http://")), String.valueOf(RestAssured.port));
         List<String> targets = new ArrayList<>();
-        for (String address : hostAddresses()) {
+        for (String address : OutsideWorld.hostAddresses()) {
             for (String port : ports) {
                 targets.add(address + ":" + port);
             }
@@ -148,8 +130,8 @@ class BuildSandboxTest {
                 + "RUN gw=$(ip route | awk '/default/ {print $3}'); echo \"gateway $gw\"; "
                 + "for t in $TARGETS; do t=$(echo $t | sed \"s/GATEWAY/$gw/\"); "
                 + "if nc -w 3 ${t%:*} ${t#*:} </dev/null >/dev/null 2>&1; then echo \"REACHED $t\"; fi; done; "
-                + "echo probes-done; printf 'GET /mirror.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + OUTSIDE_ADDRESS
-                + " 8099\n";
+                + "echo probes-done; printf 'GET /mirror.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + outside.address()
+                + " " + OutsideWorld.PORT + "\n";
         String runId = build(Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)),
                 Map.of("TARGETS", String.join(" ", targets)));
         JsonPath run = awaitEnd(runId);
@@ -232,18 +214,5 @@ class BuildSandboxTest {
 
     private static String port(String url) {
         return String.valueOf(URI.create(url).getPort());
-    }
-
-    /** Every IPv4 address of this host but loopback's: where a service bound to 0.0.0.0 answers. */
-    private static List<String> hostAddresses() throws IOException {
-        List<String> addresses = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (nic.isLoopback() || !nic.isUp()) {
-                continue;
-            }
-            Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
-                    .forEach(a -> addresses.add(a.getHostAddress()));
-        }
-        return addresses;
     }
 }
