@@ -62,7 +62,10 @@ public class BuildSandbox {
 
     /** Before the run workers start (priority 1), so no build can find the sandbox unready. */
     void start(@Observes @Priority(1) StartupEvent event) throws IOException {
-        Files.createDirectories(home);
+        for (String dir : List.of("storage", "run", "home", "tmp")) {
+            Path path = Files.createDirectories(home.resolve(dir));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
         if (!config.enabled()) {
             Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
             LOG.warn("builds are not sandboxed (drydock.tasks.sandbox.enabled=false): a build's RUN runs with this"
@@ -84,12 +87,12 @@ public class BuildSandbox {
         user = SandboxUser.ensure(config.user());
         // the account reaches its own directories through the data directory without listing it
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
-        for (String dir : List.of("storage", "run", "home", "tmp")) {
-            Path path = Files.createDirectories(home.resolve(dir));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-        }
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
-        handOver(home);
+        // the directories only: what is inside the account made itself (a recursive chown of a large store at
+        // every start would cost minutes)
+        List<String> chown = new ArrayList<>(List.of("chown", user.uid() + ":" + user.gid()));
+        List.of("storage", "run", "home", "tmp").forEach(dir -> chown.add(home.resolve(dir).toString()));
+        HostCommand.check(chown, QUICK);
         clearLeftovers();
         Firewall.apply(table(), rules());
         Firewall.enableForwarding();
