@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -167,13 +170,15 @@ public final class PostgresServer extends SupervisedServer {
     private String secret(String name) {
         try {
             Files.createDirectories(secrets);
-            Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
             Path file = secrets.resolve(name);
             if (!Files.exists(file)) {
                 byte[] random = new byte[24];
-                new java.security.SecureRandom().nextBytes(random);
-                Files.writeString(file, java.util.HexFormat.of().formatHex(random), java.nio.file.StandardOpenOption.CREATE_NEW);
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                new SecureRandom().nextBytes(random);
+                // mode 600 from the first byte
+                Files.createFile(file,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, HexFormat.of().formatHex(random));
             }
             return Files.readString(file).strip();
         } catch (IOException e) {

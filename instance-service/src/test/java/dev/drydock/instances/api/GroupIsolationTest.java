@@ -88,13 +88,15 @@ class GroupIsolationTest {
     void containerRootIsAnUnprivilegedHostIdWithSeccompAndNoNewPrivileges() throws IOException {
         String name = running("userns", "sleep 6197", 0.5);
         try {
-            JsonPath exec = exec(name, "grep -E '^(Seccomp|NoNewPrivs|Uid):' /proc/self/status; cat /proc/self/uid_map");
+            JsonPath exec = exec(name, "grep -E '^(Seccomp|NoNewPrivs|Uid):' /proc/self/status;"
+                    + " cat /proc/self/uid_map");
             String out = exec.getString("stdout");
             assertTrue(out.contains("Seccomp:\t2"), "the seccomp filter is on: " + out);
             assertTrue(out.contains("NoNewPrivs:\t1"), out);
             assertTrue(out.contains("Uid:\t0\t0\t0\t0"), "root inside: " + out);
             int base = node.isolation().ids().hostBase();
-            assertTrue(out.matches("(?s).*\\s0\\s+" + base + "\\s+65536.*"), "root inside is " + base + " outside: " + out);
+            assertTrue(out.matches("(?s).*\\s0\\s+" + base + "\\s+65536.*"),
+                    "root inside is " + base + " outside: " + out);
             // seen from the host, the container's processes are not root's
             long pid = processes("sleep 6197").get(0);
             String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
@@ -152,7 +154,8 @@ class GroupIsolationTest {
             ports.forEach(p -> targets.add("GATEWAY:" + p));
             String script = "gw=$(ip route | awk '/default/ {print $3}'); for t in " + String.join(" ", targets)
                     + "; do t=$(echo $t | sed \"s/GATEWAY/$gw/\"); if nc -w 2 ${t%:*} ${t#*:} </dev/null >/dev/null"
-                    + " 2>&1; then echo \"REACHED $t\"; fi; done; nc -w 2 127.0.0.1 8080 </dev/null && echo own-localhost;"
+                    + " 2>&1; then echo \"REACHED $t\"; fi; done;"
+                    + " nc -w 2 127.0.0.1 8080 </dev/null && echo own-localhost;"
                     + " printf 'GET /mirror.txt HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + outside.address() + " "
                     + OutsideWorld.PORT;
             String out = exec(attacker, script).getString("stdout");
