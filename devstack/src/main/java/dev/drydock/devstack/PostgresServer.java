@@ -145,14 +145,14 @@ public final class PostgresServer extends SupervisedServer {
             }
             s.execute((roleExists ? "alter" : "create") + " role " + name + " login nosuperuser nocreatedb"
                     + " nocreaterole noinherit noreplication password " + literal(password));
-            createDatabase(name);
+            createDatabase(c, name);
             s.execute("alter database " + name + " owner to " + name);
             s.execute("revoke all on database " + name + " from public");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set up database " + name + ": " + e.getMessage(), e);
         }
         try (Connection c = connect(name); Statement s = c.createStatement()) {
-            // objects a previous owner made (tables, sequences, views, functions, types) become the role's
+            // tables, sequences and views a previous owner made become the role's
             s.execute("alter schema public owner to " + name);
             s.execute("do $$ declare r record; begin for r in select format('alter %s %I.%I owner to " + name + "',"
                     + " case c.relkind when 'S' then 'sequence' when 'v' then 'view' when 'm' then 'materialized view'"
@@ -256,22 +256,18 @@ public final class PostgresServer extends SupervisedServer {
         }
     }
 
-    /** Creates the database unless it exists. */
-    public void createDatabase(String name) {
-        requireValidName(name);
-        try (Connection c = connect("postgres");
-                PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+    /** Creates the database (a checked name) unless it exists, on the administrator's connection. */
+    private static void createDatabase(Connection c, String name) throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
             exists.setString(1, name);
             try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
                     return;
                 }
             }
-            try (Statement create = c.createStatement()) {
-                create.execute("create database " + name);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        try (Statement create = c.createStatement()) {
+            create.execute("create database " + name);
         }
     }
 

@@ -29,12 +29,10 @@ public final class Cgroup {
     public record Limits(double cpus, long memoryBytes, long pids) {
     }
 
-    private final Path root;
     private final String path;
     private final List<Path> dirs;
 
-    private Cgroup(Path root, String path, List<Path> dirs) {
-        this.root = root;
+    private Cgroup(String path, List<Path> dirs) {
         this.path = path;
         this.dirs = dirs;
     }
@@ -50,64 +48,46 @@ public final class Cgroup {
      * @throws IOException when the host has no cgroups or a limit cannot be written
      */
     public static Cgroup create(String path, Limits limits) throws IOException {
-        return create(ROOT, path, limits);
-    }
-
-    static Cgroup create(Path root, String path, Limits limits) throws IOException {
         check(path);
-        List<Path> dirs = new ArrayList<>();
-        if (unified(root)) {
-            Path dir = root.resolve(path);
-            enableControllers(root, dir);
+        List<Path> dirs = dirs(path);
+        if (unified()) {
+            Path dir = dirs.get(0);
+            enableControllers(dir);
             Files.createDirectories(dir);
-            dirs.add(dir);
             write(dir, "pids.max", Long.toString(limits.pids()));
             write(dir, "memory.max", Long.toString(limits.memoryBytes()));
             write(dir, "memory.swap.max", "0");
             write(dir, "cpu.max", limits.cpus() <= 0 ? "max " + CPU_PERIOD
                     : Math.round(limits.cpus() * CPU_PERIOD) + " " + CPU_PERIOD);
         } else {
-            for (String controller : V1_CONTROLLERS) {
-                Path hierarchy = root.resolve(controller);
+            for (Path dir : dirs) {
+                Path hierarchy = hierarchy(dir, path);
                 if (!Files.isDirectory(hierarchy)) {
-                    throw new IOException("the host has no cgroup " + controller + " controller at " + hierarchy);
+                    throw new IOException("the host has no cgroup controller at " + hierarchy);
                 }
-                Path dir = hierarchy.resolve(path);
                 Files.createDirectories(dir);
-                dirs.add(dir);
             }
-            Path cpu = root.resolve("cpu").resolve(path);
+            Path cpu = ROOT.resolve("cpu").resolve(path);
             write(cpu, "cpu.cfs_period_us", Long.toString(CPU_PERIOD));
-            write(cpu, "cpu.cfs_quota_us", limits.cpus() <= 0 ? "-1" : Long.toString(Math.round(limits.cpus() * CPU_PERIOD)));
-            write(root.resolve("memory").resolve(path), "memory.limit_in_bytes", Long.toString(limits.memoryBytes()));
-            write(root.resolve("pids").resolve(path), "pids.max", Long.toString(limits.pids()));
+            write(cpu, "cpu.cfs_quota_us", limits.cpus() <= 0 ? "-1"
+                    : Long.toString(Math.round(limits.cpus() * CPU_PERIOD)));
+            write(ROOT.resolve("memory").resolve(path), "memory.limit_in_bytes", Long.toString(limits.memoryBytes()));
+            write(ROOT.resolve("pids").resolve(path), "pids.max", Long.toString(limits.pids()));
         }
-        return new Cgroup(root, path, dirs);
+        return new Cgroup(path, dirs);
     }
 
     /** An existing cgroup of this service's, found again after a restart to be killed and removed. */
     public static Cgroup existing(String path) {
         check(path);
-        List<Path> dirs = new ArrayList<>();
-        if (unified(ROOT)) {
-            dirs.add(ROOT.resolve(path));
-        } else {
-            V1_CONTROLLERS.forEach(c -> dirs.add(ROOT.resolve(c).resolve(path)));
-        }
-        return new Cgroup(ROOT, path, dirs);
+        return new Cgroup(path, dirs(path));
     }
 
     /** The child cgroups under {@code parent} in any hierarchy, by name. */
     public static List<String> children(String parent) throws IOException {
         check(parent);
         TreeSet<String> names = new TreeSet<>();
-        List<Path> parents = new ArrayList<>();
-        if (unified(ROOT)) {
-            parents.add(ROOT.resolve(parent));
-        } else {
-            V1_CONTROLLERS.forEach(c -> parents.add(ROOT.resolve(c).resolve(parent)));
-        }
-        for (Path dir : parents) {
+        for (Path dir : dirs(parent)) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> list = Files.list(dir)) {
                     list.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
@@ -156,7 +136,7 @@ public final class Cgroup {
      */
     public boolean kill(Duration timeout) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
-        Optional<Path> v2kill = unified(root) ? Optional.of(dirs.get(0).resolve("cgroup.kill")) : Optional.empty();
+        Optional<Path> v2kill = unified() ? Optional.of(dirs.get(0).resolve("cgroup.kill")) : Optional.empty();
         while (true) {
             if (v2kill.isPresent() && Files.exists(v2kill.get())) {
                 Files.writeString(v2kill.get(), "1");
@@ -190,10 +170,7 @@ public final class Cgroup {
                     Files.deleteIfExists(d);
                 }
             }
-            Path hierarchy = dir;
-            for (int i = 0; i < path.split("/").length; i++) {
-                hierarchy = hierarchy.getParent();
-            }
+            Path hierarchy = hierarchy(dir, path);
             for (Path parent = dir.getParent(); !parent.equals(hierarchy); parent = parent.getParent()) {
                 try {
                     Files.deleteIfExists(parent);
@@ -205,7 +182,7 @@ public final class Cgroup {
     }
 
     private void freeze(boolean frozen) throws IOException {
-        Path state = root.resolve("freezer").resolve(path).resolve("freezer.state");
+        Path state = ROOT.resolve("freezer").resolve(path).resolve("freezer.state");
         if (!Files.exists(state)) {
             return;
         }
@@ -235,14 +212,29 @@ public final class Cgroup {
         }
     }
 
-    private static boolean unified(Path root) {
-        return Files.exists(root.resolve("cgroup.controllers"));
+    /** Where {@code path} lives: the unified tree's one directory, or one per v1 controller this class uses. */
+    private static List<Path> dirs(String path) {
+        return unified() ? List.of(ROOT.resolve(path))
+                : V1_CONTROLLERS.stream().map(c -> ROOT.resolve(c).resolve(path)).toList();
+    }
+
+    /** The hierarchy's root that {@code dir}, the cgroup {@code path} in it, lies in. */
+    private static Path hierarchy(Path dir, String path) {
+        Path hierarchy = dir;
+        for (int i = 0; i < path.split("/").length; i++) {
+            hierarchy = hierarchy.getParent();
+        }
+        return hierarchy;
+    }
+
+    private static boolean unified() {
+        return Files.exists(ROOT.resolve("cgroup.controllers"));
     }
 
     /** cgroup v2 hands a controller to children only when every ancestor enables it for its subtree. */
-    private static void enableControllers(Path root, Path dir) throws IOException {
-        Path current = root;
-        for (Path name : root.relativize(dir.getParent() == null ? dir : dir.getParent())) {
+    private static void enableControllers(Path dir) throws IOException {
+        Path current = ROOT;
+        for (Path name : ROOT.relativize(dir.getParent() == null ? dir : dir.getParent())) {
             write(current, "cgroup.subtree_control", "+cpu +memory +pids");
             current = current.resolve(name);
             Files.createDirectories(current);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ public final class Firewall {
     public static String fence(String links, String otherLinks, String subnet, List<String> declarations,
             List<String> inputAccepts) {
         String from = "iifname \"" + links + "*\" ";
-        List<String> lines = new java.util.ArrayList<>(declarations);
+        List<String> lines = new ArrayList<>(declarations);
         lines.addAll(List.of(
                 "  chain input {",
                 "    type filter hook input priority filter - 5; policy accept;",

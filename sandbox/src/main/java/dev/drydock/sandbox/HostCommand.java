@@ -2,6 +2,7 @@ package dev.drydock.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,14 @@ public record HostCommand(int exitCode, String output) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted running " + command.get(0), e);
         }
+    }
+
+    /**
+     * Gives the tree at {@code path} to {@code uid:gid}: symbolic links are changed themselves, never followed, so a
+     * link planted in the tree cannot hand a host file over.
+     */
+    public static void chownTree(Path path, int uid, int gid, Duration timeout) throws IOException {
+        check(List.of("chown", "-R", "-h", "-P", uid + ":" + gid, path.toString()), timeout);
     }
 
     /** Runs {@code command}. @return its output @throws IOException when it fails */

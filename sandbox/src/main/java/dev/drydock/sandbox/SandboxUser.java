@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
 public record SandboxUser(String name, int uid, int gid) {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Path SUBUID = Path.of("/etc/subuid");
+    private static final Path SUBGID = Path.of("/etc/subgid");
     private static final int RANGE = 65536;
     private static final long FIRST = 100_000;
 
@@ -26,8 +29,11 @@ public record SandboxUser(String name, int uid, int gid) {
             HostCommand.check(List.of("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
                     "--shell", "/usr/sbin/nologin", "--user-group", name), TIMEOUT);
         }
-        if (!hasRange(Path.of("/etc/subuid"), name) || !hasRange(Path.of("/etc/subgid"), name)) {
-            long start = Math.max(FIRST, Math.max(end(Path.of("/etc/subuid")), end(Path.of("/etc/subgid"))));
+        if (range(SUBUID, name) == null || range(SUBGID, name) == null) {
+            long start = FIRST;
+            for (Range taken : ranges(SUBUID, SUBGID)) {
+                start = Math.max(start, taken.start() + taken.count());
+            }
             String range = start + "-" + (start + RANGE - 1);
             HostCommand.check(List.of("usermod", "--add-subuids", range, "--add-subgids", range, name), TIMEOUT);
         }
@@ -42,50 +48,45 @@ public record SandboxUser(String name, int uid, int gid) {
      * @throws IOException when the account has none, or different ones for uids and gids
      */
     public long[] subordinateRange() throws IOException {
-        long[] uids = range(Path.of("/etc/subuid"), name);
-        long[] gids = range(Path.of("/etc/subgid"), name);
-        if (uids == null || gids == null || uids[0] != gids[0] || uids[1] != gids[1]) {
+        Range uids = range(SUBUID, name);
+        Range gids = range(SUBGID, name);
+        if (uids == null || !uids.equals(gids)) {
             throw new IOException("the account " + name + " needs the same subordinate range in /etc/subuid and"
                     + " /etc/subgid");
         }
-        return uids;
+        return new long[] {uids.start(), uids.count()};
     }
 
-    private static long[] range(Path file, String name) throws IOException {
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                String[] parts = line.split(":");
-                if (parts.length == 3 && parts[0].equals(name) && parts[1].matches("\\d+") && parts[2].matches("\\d+")) {
-                    return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    /** One line of /etc/subuid or /etc/subgid. */
+    private record Range(String owner, long start, long count) {
+    }
+
+    /** The account's range in {@code file}, or null. */
+    private static Range range(Path file, String name) throws IOException {
+        return ranges(file).stream().filter(r -> r.owner().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Every well-formed range the files hand out. */
+    private static List<Range> ranges(Path... files) throws IOException {
+        List<Range> ranges = new ArrayList<>();
+        for (Path file : files) {
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] parts = line.split(":");
+                    if (parts.length == 3 && parts[1].matches("\\d+") && parts[2].matches("\\d+")) {
+                        ranges.add(new Range(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+                    }
                 }
             }
         }
-        return null;
+        return ranges;
     }
 
     /** {@code command} run as this account with no supplementary groups and no capabilities. */
     public List<String> wrap(List<String> command) {
-        List<String> wrapped = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
+        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
                 "--clear-groups", "--inh-caps=-all", "--"));
         wrapped.addAll(command);
         return wrapped;
-    }
-
-    private static boolean hasRange(Path file, String name) throws IOException {
-        return Files.exists(file) && Files.readAllLines(file).stream().anyMatch(l -> l.startsWith(name + ":"));
-    }
-
-    /** The first id after every range the file hands out. */
-    private static long end(Path file) throws IOException {
-        long end = 0;
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                String[] parts = line.split(":");
-                if (parts.length == 3 && parts[1].matches("\\d+") && parts[2].matches("\\d+")) {
-                    end = Math.max(end, Long.parseLong(parts[1]) + Long.parseLong(parts[2]));
-                }
-            }
-        }
-        return end;
     }
 }

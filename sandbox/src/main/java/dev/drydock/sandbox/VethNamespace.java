@@ -24,10 +24,6 @@ public final class VethNamespace {
     public record Network(Path namespace, String address, String hostAddress, String hostLink, Path userNamespace) {
     }
 
-    /** Ids 0 to size-1 of a user namespace are hostBase + id on the host. */
-    public record IdRange(int hostBase, int size) {
-    }
-
     static final Path NETNS = Path.of("/var/run/netns");
     /** Where user namespaces that own network namespaces are kept, by the network namespace's name. */
     static final Path USERNS = Path.of("/run/drydock/userns");
@@ -48,15 +44,15 @@ public final class VethNamespace {
      * {@code hostLink}. A namespace of that name left by a previous owner is replaced.
      */
     public static Network create(String name, String hostLink, int slot, String subnet) throws IOException {
-        return create(name, hostLink, slot, subnet, null);
+        return create(name, hostLink, slot, subnet, IdMap.NONE);
     }
 
     /**
-     * As above; with {@code ids}, the namespace is owned by a new user namespace with that map (kept beside it), so
+     * As above; with a map in {@code ids}, the namespace is owned by a new user namespace with that map (kept beside it), so
      * processes that join that user namespace (every container of a group, {@code runc exec} too) may join the
      * network namespace and mount its sysfs, which a namespace of the host's user namespace would refuse them.
      */
-    public static Network create(String name, String hostLink, int slot, String subnet, IdRange ids)
+    public static Network create(String name, String hostLink, int slot, String subnet, IdMap ids)
             throws IOException {
         if (slot < 0 || slot >= SLOTS) {
             throw new IllegalArgumentException("no network slot " + slot);
@@ -68,12 +64,11 @@ public final class VethNamespace {
         String own = address(base + 2);
         Path scripts = Files.createTempDirectory("drydock-net-");
         try {
-            if (ids != null) {
+            List<String> hostSide = new ArrayList<>();
+            if (ids.maps()) {
                 delete(name);
                 owned(name, ids);
-            }
-            List<String> hostSide = new ArrayList<>();
-            if (ids == null) {
+            } else {
                 hostSide.add("netns add " + name);
             }
             hostSide.addAll(List.of("link add " + hostLink + " type veth peer name eth0 netns " + name,
@@ -85,7 +80,7 @@ public final class VethNamespace {
                     "addr add " + own + "/30 dev eth0",
                     "link set eth0 up",
                     "route add default via " + host, ""));
-            if (ids != null) {
+            if (ids.maps()) {
                 HostCommand.check(List.of("ip", "-batch", outside.toString()), TIMEOUT);
             } else if (!HostCommand.run(List.of("ip", "-batch", outside.toString()), TIMEOUT).ok()) {
                 // a namespace left by a previous owner: remove it and try once more
@@ -101,14 +96,14 @@ public final class VethNamespace {
             Files.deleteIfExists(scripts.resolve("inside"));
             Files.deleteIfExists(scripts);
         }
-        return new Network(NETNS.resolve(name), own, host, hostLink, ids == null ? null : USERNS.resolve(name));
+        return new Network(NETNS.resolve(name), own, host, hostLink, ids.maps() ? USERNS.resolve(name) : null);
     }
 
     /**
      * A user namespace with {@code ids}' map and a network namespace it owns, both kept by bind mounts: a holder
      * process unshares both, this (root) process writes its maps and binds its namespaces, then the holder goes.
      */
-    private static void owned(String name, IdRange ids) throws IOException {
+    private static void owned(String name, IdMap ids) throws IOException {
         Files.createDirectories(NETNS);
         Files.createDirectories(USERNS);
         Process holder = new ProcessBuilder("unshare", "--user", "--net", "--", "sleep", "60")
@@ -145,7 +140,8 @@ public final class VethNamespace {
 
     public static void delete(String name) throws IOException {
         check(name);
-        if (list("").contains(name)) {
+        // what `ip netns list` would say, without a process
+        if (Files.exists(NETNS.resolve(name))) {
             HostCommand.check(List.of("ip", "netns", "delete", name), TIMEOUT);
         }
         Path userns = USERNS.resolve(name);

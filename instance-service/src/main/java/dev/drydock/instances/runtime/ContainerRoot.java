@@ -1,6 +1,8 @@
 package dev.drydock.instances.runtime;
 
 import dev.drydock.sandbox.HostCommand;
+import dev.drydock.sandbox.IdMap;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

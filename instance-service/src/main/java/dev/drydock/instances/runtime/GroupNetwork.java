@@ -1,5 +1,6 @@
 package dev.drydock.instances.runtime;
 
+import dev.drydock.sandbox.IdMap;
 import dev.drydock.sandbox.VethNamespace;
 
 import java.io.IOException;
@@ -25,8 +26,7 @@ public final class GroupNetwork {
 
     /** With a map, the namespace belongs to a user namespace of the group's, which its containers join. */
     public static VethNamespace.Network create(String group, int slot, String subnet, IdMap ids) throws IOException {
-        return VethNamespace.create(name(group), VethNamespace.GROUP_LINKS + slot, slot, subnet,
-                ids.maps() ? new VethNamespace.IdRange(ids.hostBase(), ids.size()) : null);
+        return VethNamespace.create(name(group), VethNamespace.GROUP_LINKS + slot, slot, subnet, ids);
     }
 
     public static void delete(String group) throws IOException {

@@ -1,7 +1,8 @@
 package dev.drydock.instances.runtime;
 
-import dev.drydock.sandbox.HostCommand;
 import dev.drydock.instances.domain.GroupSpec;
+import dev.drydock.sandbox.HostCommand;
+import dev.drydock.sandbox.IdMap;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,8 +73,7 @@ public final class GroupVolumes {
     /** A whole tree made by this service: links are changed themselves, never followed. */
     private static Path claimTree(Path dir, IdMap ids) throws IOException {
         if (ids.maps()) {
-            HostCommand.check(List.of("chown", "-R", "-h", "-P", ids.host(0) + ":" + ids.host(0), dir.toString()),
-                    TIMEOUT);
+            HostCommand.chownTree(dir, ids.host(0), ids.host(0), TIMEOUT);
         }
         return dir;
     }

@@ -6,6 +6,7 @@ import dev.drydock.oci.ImageReference;
 import dev.drydock.oci.Manifest;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.oci.client.RegistryClient;
+import dev.drydock.sandbox.IdMap;
 
 import java.io.IOException;
 import java.nio.file.Files;

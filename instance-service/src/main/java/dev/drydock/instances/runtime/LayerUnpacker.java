@@ -1,5 +1,6 @@
 package dev.drydock.instances.runtime;
 
+import dev.drydock.sandbox.IdMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;

@@ -1,6 +1,7 @@
 package dev.drydock.instances.runtime;
 
 import dev.drydock.sandbox.HostCommand;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.drydock.instances.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drydock.sandbox.IdMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

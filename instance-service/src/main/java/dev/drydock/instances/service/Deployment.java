@@ -10,10 +10,10 @@ import dev.drydock.instances.runtime.Directories;
 import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.GroupVolumes;
-import dev.drydock.instances.runtime.IdMap;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.PortPublisher;
 import dev.drydock.instances.runtime.RuntimeSpec;
+import dev.drydock.sandbox.IdMap;
 import dev.drydock.sandbox.VethNamespace;
 import org.jboss.logging.Logger;
 

@@ -4,10 +4,7 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.auth.PasswordHash;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -17,8 +14,6 @@ import java.util.Optional;
 @ApplicationScoped
 @Startup
 public class AdministratorCredential {
-
-    private static final Logger LOG = Logger.getLogger(AdministratorCredential.class);
 
     private final String user;
     private final Optional<String> password;
@@ -30,19 +25,11 @@ public class AdministratorCredential {
         if (configured.isPresent()) {
             this.password = configured;
         } else if (auth.enabled()) {
-            this.password = Optional.of(fromFile(auth.managementPasswordFile().toAbsolutePath()));
+            this.password = Optional.of(SecretFile.readOrCreate(auth.managementPasswordFile().toAbsolutePath(),
+                    "the administrator's password", PasswordHash::generate));
         } else {
             this.password = Optional.empty();
         }
-    }
-
-    private static String fromFile(Path file) {
-        boolean existed = Files.isRegularFile(file);
-        String password = SecretFile.readOrCreate(file, PasswordHash::generate);
-        if (!existed) {
-            LOG.infof("generated the administrator's password into %s", file);
-        }
-        return password;
     }
 
     public String user() {

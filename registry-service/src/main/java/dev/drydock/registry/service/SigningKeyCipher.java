@@ -3,13 +3,11 @@ package dev.drydock.registry.service;
 import dev.drydock.registry.config.RegistryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -25,7 +23,6 @@ import java.util.HexFormat;
 @ApplicationScoped
 public class SigningKeyCipher {
 
-    private static final Logger LOG = Logger.getLogger(SigningKeyCipher.class);
     private static final byte[] MAGIC = "DDK1".getBytes(StandardCharsets.US_ASCII);
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -39,15 +36,11 @@ public class SigningKeyCipher {
     }
 
     SigningKeyCipher(Path file) {
-        boolean existed = Files.isRegularFile(file);
-        String hex = SecretFile.readOrCreate(file, () -> {
+        String hex = SecretFile.readOrCreate(file, "the key that encrypts token signing keys", () -> {
             byte[] generated = new byte[32];
             RANDOM.nextBytes(generated);
             return HexFormat.of().formatHex(generated);
         });
-        if (!existed) {
-            LOG.infof("generated the key that encrypts token signing keys into %s", file);
-        }
         byte[] bytes;
         try {
             bytes = HexFormat.of().parseHex(hex);

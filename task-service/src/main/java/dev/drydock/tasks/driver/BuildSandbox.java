@@ -44,6 +44,8 @@ public class BuildSandbox {
     static final String CGROUP_PARENT = "drydock-builds";
     private static final Duration KILL = Duration.ofSeconds(10);
     private static final Duration QUICK = Duration.ofSeconds(60);
+    /** The build account's own directories under the sandbox's home. */
+    private static final List<String> ACCOUNT_DIRS = List.of("storage", "run", "home", "tmp");
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final TasksConfig.Sandbox config;
@@ -62,7 +64,7 @@ public class BuildSandbox {
 
     /** Before the run workers start (priority 1), so no build can find the sandbox unready. */
     void start(@Observes @Priority(1) StartupEvent event) throws IOException {
-        for (String dir : List.of("storage", "run", "home", "tmp")) {
+        for (String dir : ACCOUNT_DIRS) {
             Path path = Files.createDirectories(home.resolve(dir));
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
         }
@@ -91,7 +93,7 @@ public class BuildSandbox {
         // the directories only: what is inside the account made itself (a recursive chown of a large store at
         // every start would cost minutes)
         List<String> chown = new ArrayList<>(List.of("chown", user.uid() + ":" + user.gid()));
-        List.of("storage", "run", "home", "tmp").forEach(dir -> chown.add(home.resolve(dir).toString()));
+        ACCOUNT_DIRS.forEach(dir -> chown.add(home.resolve(dir).toString()));
         HostCommand.check(chown, QUICK);
         clearLeftovers();
         Firewall.apply(table(), rules());
@@ -181,8 +183,7 @@ public class BuildSandbox {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
         }
         if (user != null) {
-            HostCommand.check(List.of("chown", "-R", "-h", "-P", user.uid() + ":" + user.gid(), path.toString()),
-                    QUICK);
+            HostCommand.chownTree(path, user.uid(), user.gid(), QUICK);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.drydock.instances.runtime;
+package dev.drydock.sandbox;
 
 /**
  * How a container's user and group ids map to the host's: ids 0 to size-1 inside are hostBase + id outside, so
@@ -9,7 +9,7 @@ public record IdMap(int hostBase, int size) {
 
     public static final IdMap NONE = new IdMap(0, 0);
     /** What an id outside the range becomes on the host: nobody, which no container can act as. */
-    static final int OVERFLOW = 65534;
+    private static final int OVERFLOW = 65534;
 
     public boolean maps() {
         return size > 0;
