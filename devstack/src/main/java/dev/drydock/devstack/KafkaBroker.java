@@ -1,5 +1,6 @@
 package dev.drydock.devstack;
 
+import dev.drydock.events.KafkaPrincipals;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -13,6 +14,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -21,9 +23,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * A single-node KRaft Kafka broker in a supervised child JVM. Its classpath is the one Maven resolved for the
+ * A single-node KRaft Kafka broker in a supervised child JVM. Nobody gets in without a login: Drydock's principals
+ * ({@link KafkaPrincipals}) log in with SCRAM-SHA-512 and may do only what their grants say; the administrator
+ * (PLAIN, a super user) is the broker itself and the devstack, which creates topics and credentials. Passwords are
+ * generated at the first start and kept beside the broker's directory (mode 600).
+ * <p> Its classpath is the one Maven resolved for the
  * parent-less kafka-broker module, so no broker jar ever lands on a service's classpath. Stop and start again keep
  * the ports and the log directory, which is how tests take the broker away from a running service.
  */
@@ -32,14 +40,32 @@ public final class KafkaBroker extends SupervisedServer {
     private static final String CLASSPATH_RESOURCE = "dev/drydock/devstack/kafka/kafka-broker.classpath";
     private static final String MAIN_CLASS = "dev.drydock.devstack.kafka.BrokerMain";
 
+    /** The broker's super user. */
+    public static final String ADMIN = "admin";
+
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final GeneratedSecrets secrets;
 
     public KafkaBroker(Path dir, int port, int controllerPort) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
+        this.secrets = new GeneratedSecrets(this.dir.resolveSibling(this.dir.getFileName() + "-secrets"), "Kafka");
+    }
+
+    /** How the administrator logs in: for the devstack's own work and for tests that watch every topic. */
+    public KafkaLogin adminLogin() {
+        return new KafkaLogin(bootstrapServers(), KafkaLogin.PLAIN, ADMIN, secrets.get(ADMIN));
+    }
+
+    /** How one of {@link KafkaPrincipals#ALL} logs in. */
+    public KafkaLogin login(String principal) {
+        if (!KafkaPrincipals.ALL.contains(principal)) {
+            throw new IllegalArgumentException("no Kafka principal " + principal);
+        }
+        return new KafkaLogin(bootstrapServers(), KafkaLogin.SCRAM, principal, secrets.get("principal-" + principal));
     }
 
     public String bootstrapServers() {
@@ -57,18 +83,35 @@ public final class KafkaBroker extends SupervisedServer {
         running(SupervisedProcess.start("kafka", command, Map.of(), "TERM", dir.resolve("kafka.log"), 30));
         Ports.awaitListening(port, process(), timeout);
         awaitMetadata(timeout);
+        KafkaAccess.grant(adminLogin(), KafkaPrincipals.ALL.stream()
+                .collect(Collectors.toMap(Function.identity(), p -> login(p).password())), timeout);
     }
 
     private Path writeServerProperties() {
+        String admin = "username=\"" + ADMIN + "\" password=\"" + secrets.get(ADMIN) + "\" user_" + ADMIN
+                + "=\"" + secrets.get(ADMIN) + "\";";
         String properties = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "inter.broker.listener.name=SASL_PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                // SCRAM credentials live in the metadata log, so the broker itself and the administrator, who
+                // exist before any, log in with PLAIN; the controller listener takes nothing else
+                "sasl.enabled.mechanisms=" + KafkaLogin.SCRAM + "," + KafkaLogin.PLAIN,
+                "sasl.mechanism.inter.broker.protocol=" + KafkaLogin.PLAIN,
+                "sasl.mechanism.controller.protocol=" + KafkaLogin.PLAIN,
+                "listener.name.controller.sasl.enabled.mechanisms=" + KafkaLogin.PLAIN,
+                "listener.name.controller.plain.sasl.jaas.config=" + KafkaLogin.PLAIN_MODULE + " required " + admin,
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + KafkaLogin.PLAIN_MODULE + " required " + admin,
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+                        + KafkaLogin.SCRAM_MODULE + " required;",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=User:" + ADMIN,
+                "allow.everyone.if.no.acl.found=false",
                 "log.dirs=" + dir.resolve("data"),
                 "num.partitions=1",
                 "auto.create.topics.enable=true",
@@ -84,7 +127,11 @@ public final class KafkaBroker extends SupervisedServer {
                 "");
         try {
             Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             Path file = dir.resolve("server.properties");
+            // the administrator's password is in it
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, properties, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
@@ -106,15 +153,15 @@ public final class KafkaBroker extends SupervisedServer {
 
     /** Creates the topics that do not exist yet, so that no producer or consumer waits for auto-creation. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
-        createTopics(bootstrapServers(), partitionsByTopic);
+        createTopics(adminLogin(), partitionsByTopic);
     }
 
-    public static void createTopics(String bootstrapServers, Map<String, Integer> partitionsByTopic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void createTopics(KafkaLogin admin, Map<String, Integer> partitionsByTopic) {
+        try (Admin client = Admin.create(admin.clientConfig())) {
             List<NewTopic> topics = partitionsByTopic.entrySet().stream()
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
                     .toList();
-            admin.createTopics(topics).values().forEach((name, future) -> {
+            client.createTopics(topics).values().forEach((name, future) -> {
                 try {
                     future.get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
@@ -132,9 +179,7 @@ public final class KafkaBroker extends SupervisedServer {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
+        return Admin.create(adminLogin().clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000)));
     }
 
     /** Only read when the storage is formatted for the first time; Kafka keeps it in meta.properties afterwards. */

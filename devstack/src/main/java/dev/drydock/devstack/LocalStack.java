@@ -94,6 +94,8 @@ public final class LocalStack {
                 "QUARKUS_DATASOURCE_USERNAME", database.role(),
                 "QUARKUS_DATASOURCE_PASSWORD", database.password(),
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
+                // each service's Kafka principal is named after its module
+                "DRYDOCK_KAFKA_PASSWORD", infra.kafka().login(service.module()).password(),
                 "DRYDOCK_REGISTRY_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_REGISTRY_PORT"),
                 // task-service runs its cmd steps there
                 "DRYDOCK_INSTANCES_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_INSTANCES_PORT"),

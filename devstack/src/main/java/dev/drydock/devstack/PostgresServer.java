@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -45,7 +42,7 @@ public final class PostgresServer extends SupervisedServer {
     private final int port;
     private final boolean durable;
     private final Path binDir;
-    private final Path secrets;
+    private final GeneratedSecrets secrets;
     private String admin = ADMIN;
     private String adminPassword;
 
@@ -57,7 +54,8 @@ public final class PostgresServer extends SupervisedServer {
         this.port = port;
         this.durable = durable;
         this.binDir = findBinDir();
-        this.secrets = this.dataDir.resolveSibling(this.dataDir.getFileName() + "-secrets");
+        this.secrets = new GeneratedSecrets(
+                this.dataDir.resolveSibling(this.dataDir.getFileName() + "-secrets"), "PostgreSQL");
     }
 
     public int port() {
@@ -74,8 +72,8 @@ public final class PostgresServer extends SupervisedServer {
 
     public synchronized void start(Duration timeout) {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-        adminPassword = secret("admin");
-        Path adminRole = secrets.resolve("admin-role");
+        adminPassword = secrets.get("admin");
+        Path adminRole = secrets.dir().resolve("admin-role");
         boolean legacy = false;
         try {
             if (Files.exists(adminRole)) {
@@ -120,7 +118,7 @@ public final class PostgresServer extends SupervisedServer {
     private void convertLegacy() {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("alter role " + LEGACY_ADMIN + " password " + literal(adminPassword));
-            Files.writeString(secrets.resolve("admin-role"), LEGACY_ADMIN);
+            Files.writeString(secrets.dir().resolve("admin-role"), LEGACY_ADMIN);
             Path hba = dataDir.resolve("pg_hba.conf");
             List<String> lines = Files.readAllLines(hba).stream()
                     .map(l -> l.startsWith("#") ? l : l.replaceAll("\\strust\\s*$", " scram-sha-256")).toList();
@@ -137,7 +135,7 @@ public final class PostgresServer extends SupervisedServer {
      */
     public ServiceDatabase serviceDatabase(String name) {
         requireValidName(name);
-        String password = secret("role-" + name);
+        String password = secrets.get("role-" + name);
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             boolean roleExists;
             try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = " + literal(name))) {
@@ -164,26 +162,6 @@ public final class PostgresServer extends SupervisedServer {
             throw new IllegalStateException("cannot hand database " + name + " to its role: " + e.getMessage(), e);
         }
         return new ServiceDatabase(name, name, password);
-    }
-
-    /** A generated secret kept in a mode-600 file beside the cluster; the same one at every start. */
-    private String secret(String name) {
-        try {
-            Files.createDirectories(secrets);
-            Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
-            Path file = secrets.resolve(name);
-            if (!Files.exists(file)) {
-                byte[] random = new byte[24];
-                new SecureRandom().nextBytes(random);
-                // mode 600 from the first byte
-                Files.createFile(file,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, HexFormat.of().formatHex(random));
-            }
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the PostgreSQL secret " + name + " in " + secrets, e);
-        }
     }
 
     /** A SQL string literal; the values are generated hex or checked names, never a caller's text. */

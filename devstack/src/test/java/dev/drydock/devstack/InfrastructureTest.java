@@ -1,14 +1,17 @@
 package dev.drydock.devstack;
 
+import dev.drydock.events.KafkaPrincipals;
 import dev.drydock.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -102,16 +106,16 @@ class InfrastructureTest {
             assertThrows(SQLException.class, () -> s.execute("create role intruder superuser"));
         }
         Path secrets = home.resolve("postgres-secrets");
-        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rwx------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(secrets)));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(secrets.resolve("role-registry"))));
     }
 
     @Test
     void aClusterOfAnEarlierDrydockIsSecuredAndItsDataKept(@TempDir Path old) throws Exception {
         // what an earlier Drydock left: superuser app, trust for everyone, a database app owns
-        Files.setPosixFilePermissions(old, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
         PostgresServer server = new PostgresServer(old.resolve("postgres"), Ports.free(), false);
         server.start(Duration.ofSeconds(60));
         PostgresServer.ServiceDatabase admin = server.serviceDatabase("legacy");
@@ -159,7 +163,7 @@ class InfrastructureTest {
 
     @Test
     void everyDrydockTopicExistsBeforeAnyoneProduces() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(infra.kafka().adminLogin().clientConfig())) {
             Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertTrue(names.containsAll(Topics.ALL), () -> "topics: " + names);
             admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS)
@@ -168,21 +172,17 @@ class InfrastructureTest {
     }
 
     @Test
-    void kafkaDeliversARecordAndSurvivesARestartWithItsData() {
+    void kafkaDeliversARecordAndSurvivesARestartWithItsData() throws Exception {
         String topic = Topics.TASK_EVENTS;
-        produce(topic, "before-restart");
+        KafkaLogin tasks = infra.kafka().login(KafkaPrincipals.TASKS);
+        produce(tasks, topic, "before-restart");
         infra.kafka().close();
         assertFalse(infra.kafka().isRunning());
         infra.kafka().start(Duration.ofSeconds(90));
-        produce(topic, "after-restart");
+        produce(tasks, topic, "after-restart");
 
         List<String> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "infrastructure-test",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, String> consumer = consumer(infra.kafka().adminLogin(), "infrastructure-test")) {
             consumer.subscribe(List.of(topic));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
@@ -193,15 +193,115 @@ class InfrastructureTest {
         }
     }
 
-    private static void produce(String topic, String value) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+    @Test
+    void aProcessWithoutKafkaCredentialsCanNeitherProduceNorConsume() {
+        Map<String, Object> anonymous = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(topic, "k", value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("produce failed", e);
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+        Exception refused = assertThrows(Exception.class, () -> produce(anonymous, Topics.REGISTRY_EVENTS, "forged"));
+        assertTrue(refused.getMessage().contains("not present in metadata")
+                || refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException, refused::toString);
+
+        KafkaLogin guessing = new KafkaLogin(infra.kafka().bootstrapServers(), KafkaLogin.SCRAM,
+                KafkaPrincipals.REGISTRY, "guessed");
+        Exception badPassword = assertThrows(Exception.class,
+                () -> produce(guessing, Topics.REGISTRY_EVENTS, "forged"));
+        assertTrue(causes(badPassword).stream().anyMatch(SaslAuthenticationException.class::isInstance),
+                badPassword::toString);
+        KafkaLogin plainGuess = new KafkaLogin(infra.kafka().bootstrapServers(), KafkaLogin.PLAIN,
+                KafkaBroker.ADMIN, "guessed");
+        assertThrows(Exception.class, () -> produce(plainGuess, Topics.REGISTRY_EVENTS, "forged"));
+
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "eavesdropper",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            consumer.subscribe(List.of(Topics.REGISTRY_EVENTS));
+            assertTrue(consumer.poll(Duration.ofSeconds(3)).isEmpty());
+            assertTrue(consumer.assignment().isEmpty(), "an anonymous consumer got partitions");
         }
+    }
+
+    @Test
+    void eachServiceWritesOnlyItsOwnTopicAndReadsOnlyWhatItConsumes() throws Exception {
+        produce(infra.kafka().login(KafkaPrincipals.REGISTRY), Topics.REGISTRY_EVENTS, "image pushed");
+        produce(infra.kafka().login(KafkaPrincipals.SOURCES), Topics.SOURCE_EVENTS, "commit pushed");
+        for (String[] forgery : new String[][] {
+                {KafkaPrincipals.INSTANCES, Topics.REGISTRY_EVENTS}, {KafkaPrincipals.TASKS, Topics.INSTANCE_EVENTS},
+                {KafkaPrincipals.SOURCES, Topics.REGISTRY_EVENTS}, {KafkaPrincipals.REGISTRY, Topics.TASK_EVENTS}}) {
+            Exception refused = assertThrows(Exception.class,
+                    () -> produce(infra.kafka().login(forgery[0]), forgery[1], "forged"), String.join(" to ", forgery));
+            assertTrue(causes(refused).stream().anyMatch(TopicAuthorizationException.class::isInstance),
+                    refused::toString);
+        }
+
+        // reading: only topics a service consumes, only in consumer groups under its own name
+        try (KafkaConsumer<String, String> consumer =
+                consumer(infra.kafka().login(KafkaPrincipals.REGISTRY), KafkaPrincipals.REGISTRY + "-snoop")) {
+            consumer.subscribe(List.of(Topics.TASK_EVENTS));
+            assertThrows(org.apache.kafka.common.errors.AuthorizationException.class,
+                    () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (KafkaConsumer<String, String> consumer =
+                consumer(infra.kafka().login(KafkaPrincipals.TASKS), "someone-elses-group")) {
+            consumer.subscribe(List.of(Topics.REGISTRY_EVENTS));
+            assertThrows(GroupAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+        }
+        try (KafkaConsumer<String, String> consumer =
+                consumer(infra.kafka().login(KafkaPrincipals.TASKS), KafkaPrincipals.TASKS + "-triggers-test")) {
+            consumer.subscribe(List.of(Topics.SOURCE_EVENTS));
+            List<String> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                return seen.contains("commit pushed");
+            });
+        }
+    }
+
+    @Test
+    void kafkaSecretsAreReadableByTheirOwnerOnly() throws Exception {
+        Path secrets = home.resolve("kafka-secrets");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        try (var files = Files.list(secrets)) {
+            for (Path file : files.toList()) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                        file.toString());
+            }
+        }
+        Path properties = home.resolve("kafka/server.properties");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(properties)));
+    }
+
+    private static KafkaConsumer<String, String> consumer(KafkaLogin login, String group) {
+        return new KafkaConsumer<>(login.clientConfig(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())));
+    }
+
+    private static void produce(KafkaLogin login, String topic, String value) throws Exception {
+        produce(login.clientConfig(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)), topic, value);
+    }
+
+    private static void produce(Map<String, Object> config, String topic, String value) throws Exception {
+        Map<String, Object> all = new java.util.HashMap<>(config);
+        all.put(ProducerConfig.ACKS_CONFIG, "all");
+        all.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        all.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(all)) {
+            producer.send(new ProducerRecord<>(topic, "k", value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 }

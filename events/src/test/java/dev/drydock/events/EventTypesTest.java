@@ -97,6 +97,38 @@ class EventTypesTest {
         assertEquals(Set.copyOf(Topics.ALL), listed);
     }
 
+    @Test
+    void deployManifestsGrantExactlyTheseKafkaRights() throws IOException {
+        Path deploy = Path.of("..", "deploy", "kafka", "acls.txt");
+        Set<String> listed = Files.readAllLines(deploy).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> String.join(" ", l.split("\\s+")))
+                .collect(Collectors.toSet());
+        assertEquals(KafkaPrincipals.GRANTS.stream().map(KafkaPrincipals.Grant::line).collect(Collectors.toSet()),
+                listed);
+        KafkaPrincipals.GRANTS.forEach(g -> assertTrue(KafkaPrincipals.ALL.contains(g.principal()), g.line()));
+    }
+
+    @Test
+    void kubernetesKafkaUsersGrantTheSameRights() throws IOException {
+        String yaml = Files.readString(Path.of("..", "deploy", "kubernetes", "kafka", "users.yaml"));
+        java.util.regex.Pattern acl = java.util.regex.Pattern.compile(
+                "resource: \\{type: (topic|group), name: ([\\w-]+), patternType: \\w+}\\s+operations: \\[(Write|Read)]");
+        Set<String> granted = new HashSet<>();
+        for (String user : yaml.split("\n---\n")) {
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("\n  name: ([\\w-]+)").matcher(user);
+            assertTrue(name.find(), user);
+            java.util.regex.Matcher m = acl.matcher(user);
+            while (m.find()) {
+                String right = m.group(1).equals("group") ? "read-group" : m.group(3).toLowerCase() + "-topic";
+                granted.add(name.group(1) + " " + right + " " + m.group(2));
+            }
+        }
+        assertEquals(KafkaPrincipals.GRANTS.stream().map(KafkaPrincipals.Grant::line).collect(Collectors.toSet()),
+                granted);
+    }
+
     private static Set<String> requiredFields(EventType<?> type) throws IOException {
         ObjectNode golden = (ObjectNode) EventJson.mapper().readTree(EventSamples.json(type));
         Set<String> required = new HashSet<>();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,12 +28,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class KafkaEventPublisher implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private final Duration timeout;
     private KafkaProducer<String, byte[]> producer;
 
-    KafkaEventPublisher(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param clientConfig where the brokers are and how to log in; the producer's own settings are added here */
+    KafkaEventPublisher(Map<String, Object> clientConfig, Duration timeout) {
+        this.clientConfig = Map.copyOf(clientConfig);
         this.timeout = timeout;
     }
 
@@ -83,8 +85,8 @@ final class KafkaEventPublisher implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             int requestTimeout = (int) Math.max(1000, timeout.toMillis() / 2);
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            Map<String, Object> config = new HashMap<>(clientConfig);
+            config.putAll(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
@@ -93,8 +95,8 @@ final class KafkaEventPublisher implements AutoCloseable {
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 5,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
-                    new StringSerializer(), new ByteArraySerializer());
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+            producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
     }

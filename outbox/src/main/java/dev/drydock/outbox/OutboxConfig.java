@@ -12,10 +12,6 @@ public interface OutboxConfig {
     @WithDefault("/drydock/${quarkus.application.name}")
     String source();
 
-    /** Kafka brokers the relay publishes to. */
-    @WithDefault("${kafka.bootstrap.servers}")
-    String bootstrapServers();
-
     /** Whether this replica runs the relay; several replicas may, they never publish a row twice at once. */
     @WithDefault("true")
     boolean relayEnabled();

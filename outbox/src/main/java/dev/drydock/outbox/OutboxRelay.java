@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +43,7 @@ public class OutboxRelay {
     private final Pool pool;
     private final io.vertx.core.Vertx vertx;
     private final OutboxConfig config;
+    private final Map<String, Object> kafka;
     private final Counter published;
     private final Counter failures;
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,10 +54,16 @@ public class OutboxRelay {
     private KafkaEventPublisher publisher;
     private io.vertx.pgclient.pubsub.PgSubscriber subscriber;
 
-    OutboxRelay(Pool pool, io.vertx.core.Vertx vertx, OutboxConfig config, MeterRegistry registry) {
+    /**
+     * @param kafka the {@code kafka.*} configuration the service's consumers use too (brokers, login), so the
+     *              relay logs in as the same principal
+     */
+    OutboxRelay(Pool pool, io.vertx.core.Vertx vertx, OutboxConfig config, MeterRegistry registry,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
+        this.kafka = kafka;
         this.published = Counter.builder("drydock.outbox.published")
                 .description("Events the outbox relay published to Kafka").register(registry);
         this.failures = Counter.builder("drydock.outbox.publish.failures")
@@ -66,7 +75,7 @@ public class OutboxRelay {
             LOG.info("outbox relay disabled on this replica");
             return;
         }
-        publisher = new KafkaEventPublisher(config.bootstrapServers(), config.sendTimeout());
+        publisher = new KafkaEventPublisher(kafka, config.sendTimeout());
         listen();
         running = true;
         thread = new Thread(this::loop, "outbox-relay");

@@ -2,6 +2,7 @@ package dev.drydock.outbox;
 
 import dev.drydock.devstack.DevStackControl;
 import dev.drydock.devstack.DevStackTestResource;
+import dev.drydock.devstack.TestKafka;
 import dev.drydock.events.CloudEventHeaders;
 import dev.drydock.events.EventJson;
 import dev.drydock.events.EventSamples;
@@ -24,14 +25,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -65,9 +64,6 @@ class OutboxIntegrationTest {
 
     @Inject
     MeterRegistry metrics;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @Test
     void committedEventIsPublishedAsABinaryModeCloudEventWithTheGoldenPayload() throws Exception {
@@ -219,7 +215,7 @@ class OutboxIntegrationTest {
     }
 
     private KafkaProducer<String, byte[]> rawProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        return new KafkaProducer<>(TestKafka.admin().clientConfig(),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -233,10 +229,9 @@ class OutboxIntegrationTest {
 
     /** Subscribes and waits for the partition assignment, so that "latest" means "after this point". */
     private KafkaConsumer<String, byte[]> consumer(String topic, String reset) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(TestKafka.admin().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         await().atMost(PATIENCE).until(() -> {

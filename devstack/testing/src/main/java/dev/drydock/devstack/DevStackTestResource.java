@@ -1,6 +1,9 @@
 package dev.drydock.devstack;
 
+import dev.drydock.events.KafkaPrincipals;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +26,12 @@ import java.util.logging.Logger;
  * <p>
  * By default it starts both servers itself, in parallel, in a temporary directory. To reuse servers that already
  * run, set {@code TEST_PG_URL} (a reactive URL such as {@code postgresql://127.0.0.1:5432/postgres}, with
- * {@code TEST_PG_USER}/{@code TEST_PG_PASSWORD}) and {@code TEST_KAFKA_BOOTSTRAP}; each test JVM then gets a fresh
- * database of its own on that server, dropped at the end.
+ * {@code TEST_PG_USER}/{@code TEST_PG_PASSWORD}) and {@code TEST_KAFKA_BOOTSTRAP} (a SASL broker whose PLAIN super
+ * user is {@code TEST_KAFKA_ADMIN_USER}/{@code TEST_KAFKA_ADMIN_PASSWORD}); each test JVM then gets a fresh database
+ * of its own on that server, dropped at the end, and sets the passwords of Drydock's Kafka principals.
+ * <p>
+ * The application logs in to Kafka as the principal {@code drydock.kafka.user} (default: its application name) when
+ * that is one of Drydock's; test code gets logins from {@link TestKafka}.
  */
 public class DevStackTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -40,6 +47,7 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
     private String password = "";
     private final Map<String, PostgresServer.ServiceDatabase> databases = new HashMap<>();
     private String kafkaBootstrap;
+    private final Map<String, KafkaLogin> kafkaLogins = new HashMap<>();
 
     @Override
     public Map<String, String> start() {
@@ -53,7 +61,14 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
             password = envOr("TEST_PG_PASSWORD", password);
             externalServerUrl = "jdbc:" + pgUrl;
             reactiveUrl = createDatabase("drydock");
-            KafkaBroker.createTopics(kafkaBootstrap, Infrastructure.TOPICS);
+            KafkaLogin admin = new KafkaLogin(kafkaBootstrap, KafkaLogin.PLAIN,
+                    envOr("TEST_KAFKA_ADMIN_USER", KafkaBroker.ADMIN), envOr("TEST_KAFKA_ADMIN_PASSWORD", ""));
+            KafkaBroker.createTopics(admin, Infrastructure.TOPICS);
+            Map<String, String> passwords = new HashMap<>();
+            KafkaPrincipals.ALL.forEach(p -> passwords.put(p, UUID.randomUUID().toString()));
+            KafkaAccess.grant(admin, passwords, START_TIMEOUT);
+            kafkaLogins.put(KafkaBroker.ADMIN, admin);
+            passwords.forEach((p, pw) -> kafkaLogins.put(p, new KafkaLogin(kafkaBootstrap, KafkaLogin.SCRAM, p, pw)));
         } else {
             try {
                 home = Files.createTempDirectory("drydock-devstack-");
@@ -63,6 +78,8 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
             infrastructure = Infrastructure.start(home, 0, 0, false, START_TIMEOUT);
             reactiveUrl = createDatabase("drydock");
             kafkaBootstrap = infrastructure.kafka().bootstrapServers();
+            kafkaLogins.put(KafkaBroker.ADMIN, infrastructure.kafka().adminLogin());
+            KafkaPrincipals.ALL.forEach(p -> kafkaLogins.put(p, infrastructure.kafka().login(p)));
             DevStackControl.register(infrastructure);
         }
         config.put("quarkus.datasource.reactive.url", reactiveUrl);
@@ -70,6 +87,12 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
         config.put("quarkus.datasource.username", databases.get("drydock").role());
         config.put("quarkus.datasource.password", databases.get("drydock").password());
         config.put("kafka.bootstrap.servers", kafkaBootstrap);
+        config.put(TestKafka.ADMIN_USER, kafkaLogins.get(KafkaBroker.ADMIN).user());
+        kafkaLogins.values().forEach(l -> config.put(TestKafka.PASSWORD_PREFIX + l.user(), l.password()));
+        String principal = applicationPrincipal();
+        if (KafkaPrincipals.ALL.contains(principal)) {
+            config.put("drydock.kafka.password", kafkaLogins.get(principal).password());
+        }
         LOG.info(() -> "devstack ready in %d ms: %s, kafka %s".formatted(
                 (System.nanoTime() - started) / 1_000_000, config.get("quarkus.datasource.reactive.url"),
                 config.get("kafka.bootstrap.servers")));
@@ -121,6 +144,19 @@ public class DevStackTestResource implements QuarkusTestResourceLifecycleManager
 
     protected String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** How one of Drydock's principals logs in: for a sibling service. */
+    protected KafkaLogin kafkaLogin(String principal) {
+        return kafkaLogins.get(principal);
+    }
+
+    /** Whom the application under test logs in to Kafka as. */
+    private static String applicationPrincipal() {
+        Config config = ConfigProvider.getConfig();
+        return config.getOptionalValue("drydock.kafka.user", String.class)
+                .or(() -> config.getOptionalValue("quarkus.application.name", String.class))
+                .orElse("");
     }
 
     private void executeOnExternal(String sql, String user, String password) {

@@ -1,5 +1,7 @@
 package dev.drydock.devstack;
 
+import dev.drydock.events.KafkaPrincipals;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ public class RegistryTestResource extends DevStackTestResource {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> env = serviceEnvironment("registry");
+        Map<String, String> env = serviceEnvironment("registry", KafkaPrincipals.REGISTRY);
         env.put("DRYDOCK_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
         env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);
@@ -44,10 +46,10 @@ public class RegistryTestResource extends DevStackTestResource {
     }
 
     /**
-     * What a sibling service of {@code name} needs: a database of its own, the Kafka broker, a data directory in
-     * {@link #home()}.
+     * What a sibling service of {@code name} needs: a database of its own, the Kafka broker and its login there, a
+     * data directory in {@link #home()}.
      */
-    protected Map<String, String> serviceEnvironment(String name) {
+    protected Map<String, String> serviceEnvironment(String name, String kafkaPrincipal) {
         String database = createDatabase(name);
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database);
@@ -55,6 +57,7 @@ public class RegistryTestResource extends DevStackTestResource {
         env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser(name));
         env.put("QUARKUS_DATASOURCE_PASSWORD", databasePassword(name));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("DRYDOCK_KAFKA_PASSWORD", kafkaLogin(kafkaPrincipal).password());
         env.put("DRYDOCK_DATA_DIR", home.resolve(name).toString());
         return env;
     }
@@ -64,7 +67,7 @@ public class RegistryTestResource extends DevStackTestResource {
      * and the service secrets; stopped with this resource.
      */
     protected SiblingService startSibling(String module, String name, Map<String, String> extra) {
-        Map<String, String> env = serviceEnvironment(name);
+        Map<String, String> env = serviceEnvironment(name, module);
         env.put("DRYDOCK_REGISTRY_URL", registry.url());
         env.put("DRYDOCK_TASK_SERVICE_SECRET", TASK_SERVICE_SECRET);
         env.put("DRYDOCK_INSTANCE_SERVICE_SECRET", INSTANCE_SERVICE_SECRET);

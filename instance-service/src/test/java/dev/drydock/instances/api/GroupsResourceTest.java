@@ -62,8 +62,6 @@ class GroupsResourceTest {
     @Inject
     Node node;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @TempDir
     Path temp;
@@ -129,7 +127,7 @@ class GroupsResourceTest {
                         + "/; do sleep 0.2; done; sleep 3600']", null),
                 "ipAddress:\n  type: Public\n  ports:\n    - port: " + port + "\n      protocol: TCP");
         JsonPath view;
-        try (EventTap tap = new EventTap(bootstrap, Topics.INSTANCE_EVENTS)) {
+        try (EventTap tap = new EventTap(Topics.INSTANCE_EVENTS)) {
             put(name, yaml).then().log().ifValidationFails().statusCode(201)
                     .body("properties.provisioningState", equalTo("Creating"));
             view = awaitState(name, "Running");

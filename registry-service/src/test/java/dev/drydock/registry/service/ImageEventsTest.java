@@ -11,7 +11,6 @@ import dev.drydock.registry.testing.Oci;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -29,8 +28,6 @@ class ImageEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     private static JsonNode data(EventTap.Event event) throws Exception {
         return JSON.readTree(event.data());
@@ -44,7 +41,7 @@ class ImageEventsTest {
     @Test
     void pushAndDeleteAreAnnouncedWithTheirPayloads() throws Exception {
         String repo = Oci.repo("events/app");
-        try (EventTap tap = new EventTap(bootstrap, Topics.REGISTRY_EVENTS)) {
+        try (EventTap tap = new EventTap(Topics.REGISTRY_EVENTS)) {
             Instant before = Instant.now();
             String digest = Oci.pushImage(repo, "v1", "");
             EventTap.Event pushed = tap.await(e -> EventTypes.IMAGE_PUSHED.type().equals(e.type())
@@ -74,7 +71,7 @@ class ImageEventsTest {
     void movingATagThatImagesNameAsTheirBaseAnnouncesTheirLineage() throws Exception {
         String base = Oci.repo("events/base");
         String app = Oci.repo("events/app");
-        try (EventTap tap = new EventTap(bootstrap, Topics.REGISTRY_EVENTS)) {
+        try (EventTap tap = new EventTap(Topics.REGISTRY_EVENTS)) {
             String oldBase = Oci.pushImage(base, "1", "");
             // the app names its base through the standard annotations, by a host that means this registry
             String appDigest = Oci.pushImage(app, "v1", baseAnnotations("localhost:8080/" + base + ":1", oldBase));
@@ -117,7 +114,7 @@ class ImageEventsTest {
         } finally {
             DevStackControl.startKafka();
         }
-        try (EventTap tap = new EventTap(bootstrap, Topics.REGISTRY_EVENTS)) {
+        try (EventTap tap = new EventTap(Topics.REGISTRY_EVENTS)) {
             // the tap joined after the push; read from the start of what the broker holds for this repo's key
             tap.rewind();
             tap.await(e -> e.data().contains(digest));

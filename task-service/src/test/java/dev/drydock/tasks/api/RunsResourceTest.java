@@ -51,8 +51,6 @@ class RunsResourceTest {
     String registryUrl;
     @ConfigProperty(name = "drydock.tasks.data-dir")
     String dataDir;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
 
     private String registry;
     private String base;
@@ -294,7 +292,7 @@ class RunsResourceTest {
 
     @Test
     void everyStateChangeIsAnEvent() throws Exception {
-        try (EventTap tap = new EventTap(kafka, Topics.TASK_EVENTS)) {
+        try (EventTap tap = new EventTap(Topics.TASK_EVENTS)) {
             String runId = TasksApi.build(Map.of("imageNames", List.of("apps/evented:1"), "sourceLocation",
                     source("FROM " + base + "\n")));
             awaitEnd(runId);

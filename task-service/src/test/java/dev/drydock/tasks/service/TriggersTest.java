@@ -1,8 +1,10 @@
 package dev.drydock.tasks.service;
 
 import dev.drydock.devstack.GitServer;
+import dev.drydock.devstack.TestKafka;
 import dev.drydock.events.CloudEventHeaders;
 import dev.drydock.events.EventTypes;
+import dev.drydock.events.KafkaPrincipals;
 import dev.drydock.events.Topics;
 import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.tasks.persistence.ParkedEvents;
@@ -16,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -30,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,6 @@ class TriggersTest {
 
     @ConfigProperty(name = "drydock.tasks.registry.url")
     String registryUrl;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
     @Inject
     Triggers triggers;
     @Inject
@@ -245,11 +243,9 @@ class TriggersTest {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(config);
+        // as a git hook announcing commits would
+        return new KafkaProducer<>(TestKafka.as(KafkaPrincipals.SOURCES).clientConfig(),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A CloudEvent in binary mode, as an outside producer writes one. */

@@ -1,5 +1,6 @@
 package dev.drydock.devstack.events;
 
+import dev.drydock.devstack.TestKafka;
 import dev.drydock.events.CloudEventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,11 +34,11 @@ public final class EventTap implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Event> seen = new ArrayList<>();
 
-    public EventTap(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    /** A tap on {@code topic}, logged in as the broker's administrator ({@link TestKafka#admin()}). */
+    public EventTap(String topic) {
+        consumer = new KafkaConsumer<>(TestKafka.admin().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "event-tap-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         Awaitility.await().atMost(PATIENCE).until(() -> {
