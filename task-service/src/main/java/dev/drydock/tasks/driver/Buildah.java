@@ -1,5 +1,7 @@
 package dev.drydock.tasks.driver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.domain.BuildArgument;
 import dev.drydock.tasks.domain.BuildSpec;
@@ -28,6 +30,7 @@ public class Buildah implements ImageBuilder {
 
     private static final Logger LOG = Logger.getLogger(Buildah.class);
     private static final Duration QUICK = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TasksConfig.Buildah config;
     private final BuildSandbox sandbox;
@@ -45,6 +48,26 @@ public class Buildah implements ImageBuilder {
         this.runRoot = sandboxed ? sandbox.runRoot() : data.resolve("buildah/run");
     }
 
+    /**
+     * Whether the store holds an image of this name: buildah's images.json, replaced atomically by every writer.
+     * Anything unreadable says no, and the pull process decides.
+     */
+    private boolean stored(String name) {
+        Path images = root.resolve(config.storageDriver() + "-images").resolve("images.json");
+        try {
+            for (JsonNode image : JSON.readTree(images.toFile())) {
+                for (JsonNode stored : image.path("names")) {
+                    if (name.equals(stored.asText())) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debugf("cannot read %s: %s", images, e.getMessage());
+        }
+        return false;
+    }
+
     @Override
     public void handOver(Path path) throws IOException {
         sandbox.handOver(path);
@@ -54,6 +77,11 @@ public class Buildah implements ImageBuilder {
     public ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
             List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
         for (String base : bases) {
+            if (!spec.pull() && spec.platform().equals(Platform.DEFAULT) && stored(base)) {
+                // what `pull --policy missing` would find, without its process (~0.15 s a base)
+                io.log().accept("# " + base + " is in the build store");
+                continue;
+            }
             List<String> pull = base("pull");
             pull.addAll(List.of("--policy", spec.pull() ? "always" : "missing", "--tls-verify=" + tlsVerify));
             if (!spec.platform().equals(Platform.DEFAULT)) {

@@ -169,6 +169,19 @@ class RunsResourceTest {
     }
 
     @Test
+    void aBaseAlreadyInTheBuildStoreIsNotPulledAgain() {
+        List<String> logs = new ArrayList<>();
+        for (String round : List.of("first", "second")) {
+            String runId = TasksApi.build(Map.of("imageNames", List.of("apps/stored-base:" + round), "sourceLocation",
+                    source("FROM " + base + "\nRUN echo " + round + "\n")));
+            assertEquals("Succeeded", awaitEnd(runId).getString("status"), log(runId));
+            logs.add(log(runId));
+        }
+        assertTrue(logs.get(1).contains(base + " is in the build store"), logs.get(1));
+        assertFalse(logs.get(1).contains("buildah pull"), logs.get(1));
+    }
+
+    @Test
     void twoBuildsRunAtTheSameTime() {
         List<String> runs = new ArrayList<>();
         for (String name : List.of("one", "two")) {
