@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -88,25 +89,15 @@ class EventTypesTest {
 
     @Test
     void deployManifestsCreateExactlyTheseTopics() throws IOException {
-        Path deploy = Path.of("..", "deploy", "kafka", "topics.txt");
-        Set<String> listed = Files.readAllLines(deploy).stream()
-                .map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                .map(l -> l.split("\\s+")[0])
+        Set<String> listed = deployKafkaFile("topics.txt").stream().map(l -> l.split(" ")[0])
                 .collect(Collectors.toSet());
         assertEquals(Set.copyOf(Topics.ALL), listed);
     }
 
     @Test
     void deployManifestsGrantExactlyTheseKafkaRights() throws IOException {
-        Path deploy = Path.of("..", "deploy", "kafka", "acls.txt");
-        Set<String> listed = Files.readAllLines(deploy).stream()
-                .map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                .map(l -> String.join(" ", l.split("\\s+")))
-                .collect(Collectors.toSet());
         assertEquals(KafkaPrincipals.GRANTS.stream().map(KafkaPrincipals.Grant::line).collect(Collectors.toSet()),
-                listed);
+                Set.copyOf(deployKafkaFile("acls.txt")));
         KafkaPrincipals.GRANTS.forEach(g -> assertTrue(KafkaPrincipals.ALL.contains(g.principal()), g.line()));
     }
 
@@ -127,6 +118,15 @@ class EventTypesTest {
         }
         assertEquals(KafkaPrincipals.GRANTS.stream().map(KafkaPrincipals.Grant::line).collect(Collectors.toSet()),
                 granted);
+    }
+
+    /** The lines of a file under deploy/kafka that are no comment, their fields joined by single spaces. */
+    private static List<String> deployKafkaFile(String name) throws IOException {
+        return Files.readAllLines(Path.of("..", "deploy", "kafka", name)).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> String.join(" ", l.split("\\s+")))
+                .toList();
     }
 
     private static Set<String> requiredFields(EventType<?> type) throws IOException {

@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * buildah as a child process, sandboxed ({@link BuildSandbox}): base images are pulled and images pushed as the build
@@ -33,6 +36,10 @@ public class Buildah implements ImageBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TasksConfig.Buildah config;
+    /** Bases of running builds, with how many builds use each. */
+    private final Map<String, Integer> inUse = new HashMap<>();
+    /** Images a clean-up is removing right now. */
+    private final Set<String> forgetting = new HashSet<>();
     private final BuildSandbox sandbox;
     private final boolean tlsVerify;
     private final Path root;
@@ -73,8 +80,39 @@ public class Buildah implements ImageBuilder {
         sandbox.handOver(path);
     }
 
+    /**
+     * Builds with the bases held: a run's clean-up ({@link #forget}) never removes an image a running build stands on,
+     * and a build waits for the removal of a base in progress, which it would otherwise take for present.
+     */
     @Override
     public ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
+            List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
+        hold(bases);
+        try {
+            return buildHolding(spec, context, dockerfile, tags, bases, secretArguments, annotations, io);
+        } finally {
+            release(bases);
+        }
+    }
+
+    private synchronized void hold(List<String> bases) {
+        while (bases.stream().anyMatch(forgetting::contains)) {
+            try {
+                // bounded: a removal ends within QUICK
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while an image was being removed", e);
+            }
+        }
+        bases.forEach(b -> inUse.merge(b, 1, Integer::sum));
+    }
+
+    private synchronized void release(List<String> bases) {
+        bases.forEach(b -> inUse.computeIfPresent(b, (k, n) -> n == 1 ? null : n - 1));
+    }
+
+    private ChildProcess.Result buildHolding(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
             List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
         for (String base : bases) {
             if (!spec.pull() && spec.platform().equals(Platform.DEFAULT) && stored(base)) {
@@ -190,8 +228,25 @@ public class Buildah implements ImageBuilder {
         }
     }
 
+    /** Removes a run's images from the store, except those a running build uses as its base (kept as a cache). */
     @Override
     public void forget(List<String> images) {
+        List<String> removable;
+        synchronized (this) {
+            removable = images.stream().filter(i -> !inUse.containsKey(i)).toList();
+            forgetting.addAll(removable);
+        }
+        try {
+            remove(removable);
+        } finally {
+            synchronized (this) {
+                forgetting.removeAll(removable);
+                notifyAll();
+            }
+        }
+    }
+
+    private void remove(List<String> images) {
         if (images.isEmpty()) {
             return;
         }
