@@ -31,9 +31,10 @@ import java.util.stream.Collectors;
  * ({@link KafkaPrincipals}) log in with SCRAM-SHA-512 and may do only what their grants say; the administrator
  * (PLAIN, a super user) is the broker itself and the devstack, which creates topics and credentials. Passwords are
  * generated at the first start and kept beside the broker's directory (mode 600).
- * <p> Its classpath is the one Maven resolved for the
- * parent-less kafka-broker module, so no broker jar ever lands on a service's classpath. Stop and start again keep
- * the ports and the log directory, which is how tests take the broker away from a running service.
+ * <p>
+ * Its classpath is the one Maven resolved for the parent-less kafka-broker module, so no broker jar ever lands on a
+ * service's classpath. Stop and start again keep the ports and the log directory, which is how tests take the broker
+ * away from a running service.
  */
 public final class KafkaBroker extends SupervisedServer {
 
@@ -106,7 +107,8 @@ public final class KafkaBroker extends SupervisedServer {
                 "sasl.mechanism.controller.protocol=" + KafkaLogin.PLAIN,
                 "listener.name.controller.sasl.enabled.mechanisms=" + KafkaLogin.PLAIN,
                 "listener.name.controller.plain.sasl.jaas.config=" + KafkaLogin.PLAIN_MODULE + " required " + admin,
-                "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + KafkaLogin.PLAIN_MODULE + " required " + admin,
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                        + KafkaLogin.PLAIN_MODULE + " required " + admin,
                 "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
                         + KafkaLogin.SCRAM_MODULE + " required;",
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",

@@ -34,6 +34,7 @@ public record KafkaLogin(String bootstrapServers, String mechanism, String user,
 
     /** The client's login module line; user names and generated passwords never contain quotes. */
     public String jaasConfig() {
-        return (PLAIN.equals(mechanism) ? PLAIN_MODULE : SCRAM_MODULE) + " required username=\"" + user + "\" password=\"" + password + "\";";
+        return (PLAIN.equals(mechanism) ? PLAIN_MODULE : SCRAM_MODULE)
+                + " required username=\"" + user + "\" password=\"" + password + "\";";
     }
 }

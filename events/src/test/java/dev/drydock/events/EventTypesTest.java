@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -104,13 +106,13 @@ class EventTypesTest {
     @Test
     void kubernetesKafkaUsersGrantTheSameRights() throws IOException {
         String yaml = Files.readString(Path.of("..", "deploy", "kubernetes", "kafka", "users.yaml"));
-        java.util.regex.Pattern acl = java.util.regex.Pattern.compile(
-                "resource: \\{type: (topic|group), name: ([\\w-]+), patternType: \\w+}\\s+operations: \\[(Write|Read)]");
+        Pattern acl = Pattern.compile("resource: \\{type: (topic|group), name: ([\\w-]+), patternType: \\w+}"
+                + "\\s+operations: \\[(Write|Read)]");
         Set<String> granted = new HashSet<>();
         for (String user : yaml.split("\n---\n")) {
-            java.util.regex.Matcher name = java.util.regex.Pattern.compile("\n  name: ([\\w-]+)").matcher(user);
+            Matcher name = Pattern.compile("\n  name: ([\\w-]+)").matcher(user);
             assertTrue(name.find(), user);
-            java.util.regex.Matcher m = acl.matcher(user);
+            Matcher m = acl.matcher(user);
             while (m.find()) {
                 String right = m.group(1).equals("group") ? "read-group" : m.group(3).toLowerCase() + "-topic";
                 granted.add(name.group(1) + " " + right + " " + m.group(2));
