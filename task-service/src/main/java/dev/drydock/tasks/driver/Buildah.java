@@ -56,23 +56,27 @@ public class Buildah implements ImageBuilder {
     }
 
     /**
-     * Whether the store holds an image of this name: buildah's images.json, replaced atomically by every writer.
-     * Anything unreadable says no, and the pull process decides.
+     * The manifest digests of the stored image of this name, or null when the store has none: buildah's images.json,
+     * replaced atomically by every writer. Anything unreadable says none, and the pull process decides.
      */
-    private boolean stored(String name) {
+    private Set<String> storedDigests(String name) {
         Path images = root.resolve(config.storageDriver() + "-images").resolve("images.json");
         try {
             for (JsonNode image : JSON.readTree(images.toFile())) {
                 for (JsonNode stored : image.path("names")) {
                     if (name.equals(stored.asText())) {
-                        return true;
+                        Set<String> digests = new HashSet<>();
+                        digests.add(image.path("digest").asText());
+                        image.path("digests").forEach(d -> digests.add(d.asText()));
+                        image.path("big-data-digests").forEach(d -> digests.add(d.asText()));
+                        return digests;
                     }
                 }
             }
         } catch (IOException e) {
             LOG.debugf("cannot read %s: %s", images, e.getMessage());
         }
-        return false;
+        return null;
     }
 
     @Override
@@ -86,16 +90,17 @@ public class Buildah implements ImageBuilder {
      */
     @Override
     public ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
-            List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
-        hold(bases);
+            Map<String, String> bases, Map<String, String> secretArguments, Map<String, String> annotations,
+            StepIo io) {
+        hold(bases.keySet());
         try {
             return buildHolding(spec, context, dockerfile, tags, bases, secretArguments, annotations, io);
         } finally {
-            release(bases);
+            release(bases.keySet());
         }
     }
 
-    private synchronized void hold(List<String> bases) {
+    private synchronized void hold(Set<String> bases) {
         while (bases.stream().anyMatch(forgetting::contains)) {
             try {
                 // bounded: a removal ends within QUICK
@@ -108,20 +113,28 @@ public class Buildah implements ImageBuilder {
         bases.forEach(b -> inUse.merge(b, 1, Integer::sum));
     }
 
-    private synchronized void release(List<String> bases) {
+    private synchronized void release(Set<String> bases) {
         bases.forEach(b -> inUse.computeIfPresent(b, (k, n) -> n == 1 ? null : n - 1));
     }
 
     private ChildProcess.Result buildHolding(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
-            List<String> bases, Map<String, String> secretArguments, Map<String, String> annotations, StepIo io) {
-        for (String base : bases) {
-            if (!spec.pull() && spec.platform().equals(Platform.DEFAULT) && stored(base)) {
-                // what `pull --policy missing` would find, without its process (~0.15 s a base)
-                io.log().accept("# " + base + " is in the build store");
-                continue;
+            Map<String, String> bases, Map<String, String> secretArguments, Map<String, String> annotations,
+            StepIo io) {
+        for (Map.Entry<String, String> entry : bases.entrySet()) {
+            String base = entry.getKey();
+            boolean always = spec.pull();
+            if (!always && spec.platform().equals(Platform.DEFAULT)) {
+                Set<String> digests = storedDigests(base);
+                if (digests != null && (entry.getValue() == null || digests.contains(entry.getValue()))) {
+                    // what `pull --policy missing` would find, without its process (~0.15 s a base)
+                    io.log().accept("# " + base + " is in the build store");
+                    continue;
+                }
+                // stored under another digest: the tag moved since, and "missing" would build on the old image
+                always = digests != null;
             }
             List<String> pull = base("pull");
-            pull.addAll(List.of("--policy", spec.pull() ? "always" : "missing", "--tls-verify=" + tlsVerify));
+            pull.addAll(List.of("--policy", always ? "always" : "missing", "--tls-verify=" + tlsVerify));
             if (!spec.platform().equals(Platform.DEFAULT)) {
                 pull.addAll(List.of("--platform", spec.platform().toString()));
             }

@@ -22,11 +22,14 @@ public interface ImageBuilder {
     /**
      * Builds {@code spec} from {@code context} with {@code dockerfile} and tags it with every one of {@code tags}.
      *
-     * @param bases           the base images the Dockerfile names, pulled before the build starts
+     * @param bases           the base images the Dockerfile names, pulled before the build starts, each with the
+     *                        digest the registry resolved its tag to (null when unknown): a stored image with another
+     *                        digest is stale, the tag moved
      * @param secretArguments values of secret build arguments: build arguments and build secrets alike
      * @param annotations     manifest annotations the built image gets (the base image's name and digest)
      */
-    ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags, List<String> bases,
+    ChildProcess.Result build(BuildSpec spec, Path context, Path dockerfile, List<String> tags,
+            Map<String, String> bases,
             Map<String, String> secretArguments, Map<String, String> annotations, StepIo io);
 
     /** Pushes a local image to its name's registry. @return the result and the pushed manifest's digest */

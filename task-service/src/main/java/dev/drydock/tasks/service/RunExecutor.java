@@ -369,13 +369,18 @@ public class RunExecutor {
                 }
             }
             needs.buildTime().forEach(b -> resolved.add(dependency("BuildTime", b)));
-            List<String> bases = new ArrayList<>();
+            // each base with the digest its tag resolved to, so the builder can tell a stale local copy
+            Map<String, String> bases = new LinkedHashMap<>();
+            List<BaseImage> named = new ArrayList<>();
             if (needs.runtime() != null) {
-                bases.add(pullName(needs.runtime()));
+                named.add(needs.runtime());
             }
-            needs.buildTime().forEach(b -> bases.add(pullName(b)));
-            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, bases.stream().distinct().toList(),
-                    secretValues, annotations, io);
+            named.addAll(needs.buildTime());
+            for (int i = 0; i < named.size(); i++) {
+                bases.putIfAbsent(pullName(named.get(i)), resolved.get(i).getString("digest"));
+            }
+            ChildProcess.Result result = builder.build(spec, context, dockerfile, tags, bases, secretValues,
+                    annotations, io);
             String error = describe(result, (int) io.timeout().toSeconds());
             if (error != null) {
                 return error;

@@ -1,6 +1,7 @@
 package dev.drydock.tasks.service;
 
 import dev.drydock.devstack.GitServer;
+import dev.drydock.devstack.RegistryTestResource;
 import dev.drydock.devstack.TestKafka;
 import dev.drydock.events.CloudEventHeaders;
 import dev.drydock.events.EventTypes;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.drydock.tasks.testing.TasksApi.BASE;
 import static dev.drydock.tasks.testing.TasksApi.awaitEnd;
@@ -45,6 +47,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Triggers end to end: a real registry's base-image events, commit events from a producer, timers. */
 @QuarkusTest
@@ -91,6 +94,35 @@ class TriggersTest {
         String runId = (String) runsOf(task).stream().filter(r -> trigger.equals(r.get("trigger"))).findFirst()
                 .orElseThrow().get("runId");
         return awaitEnd(runId);
+    }
+
+    @Test
+    void aBasePushedFromOutsideReplacesTheCopyInTheBuildStore() throws Exception {
+        String repository = "base/outside-" + UUID.randomUUID().toString().substring(0, 8);
+        pushBase(repository, "marker-one");
+        String source = TasksApi.upload(Contexts.tar("FROM " + registry() + "/" + repository + ":1\n"
+                + "RUN [\"/bin/busybox\", \"cat\", \"/marker\"]\n"));
+        String first = TasksApi.build(Map.of("imageNames", List.of(repository + "-app:1"), "sourceLocation", source));
+        assertEquals("Succeeded", awaitEnd(first).getString("status"), log(first));
+        assertTrue(log(first).contains("marker-one"), log(first));
+
+        // a new base under the same tag, pushed by a client from its own storage, not through this task service
+        String elsewhere = "base/elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+        String newDigest = pushBase(elsewhere, "marker-two");
+        String auth = RegistryTestResource.ADMIN + ":" + RegistryTestResource.ADMIN_PASSWORD;
+        Process copy = new ProcessBuilder("skopeo", "copy", "--insecure-policy", "--src-tls-verify=false",
+                "--dest-tls-verify=false", "--src-creds", auth, "--dest-creds", auth,
+                "docker://" + registry() + "/" + elsewhere + ":1", "docker://" + registry() + "/" + repository + ":1")
+                .redirectErrorStream(true).start();
+        String copied = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(copy.waitFor(60, TimeUnit.SECONDS), "skopeo copy did not end");
+        assertEquals(0, copy.exitValue(), copied);
+
+        String second = TasksApi.build(Map.of("imageNames", List.of(repository + "-app:2"), "sourceLocation", source));
+        JsonPath run = awaitEnd(second);
+        assertEquals("Succeeded", run.getString("status"), log(second));
+        assertTrue(log(second).contains("marker-two"), "built on the stale copy: " + log(second));
+        assertEquals(newDigest, run.getString("baseImageDependencies[0].digest"));
     }
 
     @Test
