@@ -30,17 +30,35 @@ public interface RegistryConfig {
 
     /**
      * Registries' login servers are {@code <name>.<domain>}: a request whose Host is one of them addresses that
-     * registry; any other host reaches the default registry.
+     * registry.
      */
     @WithDefault("drydock.localhost")
     String domain();
 
     /**
-     * Hosts (without port) that also mean the default registry when an image names its base image: the names the
+     * Hosts (without port) that also mean the default registry, in requests and in image references: the names the
      * service is reached by besides login servers.
      */
     @WithDefault("localhost,127.0.0.1")
     List<String> defaultHosts();
+
+    /**
+     * What a request for any other host gets: {@code refuse} (421, naming the hosts that are served) or
+     * {@code default} (the default registry, for a deployment reached by names it cannot list).
+     */
+    @WithDefault("refuse")
+    UnknownHosts unknownHosts();
+
+    enum UnknownHosts { REFUSE, DEFAULT }
+
+    /**
+     * The scheme clients reach the service by, for the absolute URLs it prints (the token realm); absent: the
+     * connection's own (set https behind a TLS-terminating proxy).
+     */
+    Optional<String> publicScheme();
+
+    /** The port clients reach the service by, for the same URLs; absent: the port the connection arrived at. */
+    Optional<Integer> publicPort();
 
     /** Storage each SKU includes, enforced as a quota on blob uploads. */
     IncludedStorage includedStorage();
@@ -146,6 +164,36 @@ public interface RegistryConfig {
         /** How long a successful password check is remembered, so busy clients do not pay the slow hash each time. */
         @WithDefault("60s")
         Duration credentialCache();
+
+        Throttle throttle();
+    }
+
+    /**
+     * Password guessing: failed authentications are counted per source address and per user name (in PostgreSQL,
+     * so every replica sees them); past the limit the caller gets 429 before any password is hashed, for a block
+     * that doubles with each further failure.
+     */
+    interface Throttle {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Failures of one user name of one registry before it is blocked. */
+        @WithDefault("5")
+        int userFailures();
+
+        /** Failures from one address (any user names) before it is blocked. */
+        @WithDefault("30")
+        int addressFailures();
+
+        /** A counter with no failure for this long starts again. */
+        @WithDefault("15m")
+        Duration window();
+
+        @WithDefault("2s")
+        Duration firstBlock();
+
+        @WithDefault("15m")
+        Duration longestBlock();
     }
 
     interface Webhooks {

@@ -22,6 +22,8 @@ public enum ErrorCode {
     MANIFEST_TOO_LARGE(413, "manifest too large"),
     /** A lock (changeableAttributes) forbids the write or delete; ACR answers 405, which acr purge skips. */
     LOCKED(405, "the operation is disallowed on this registry, repository or image"),
+    /** The Host names no registry of this service (421 Misdirected Request); on the wire NAME_UNKNOWN. */
+    MISDIRECTED(421, "no registry answers to this host"),
     UNKNOWN(500, "unknown error");
 
     private final int status;
@@ -45,6 +47,7 @@ public enum ErrorCode {
         return switch (this) {
             case MANIFEST_TOO_LARGE -> MANIFEST_INVALID.name();
             case LOCKED -> DENIED.name();
+            case MISDIRECTED -> NAME_UNKNOWN.name();
             default -> name();
         };
     }

@@ -1,6 +1,7 @@
 package dev.drydock.registry.persistence;
 
 import dev.drydock.registry.domain.auth.Action;
+import dev.drydock.registry.domain.auth.CredentialRef;
 import dev.drydock.registry.domain.auth.RepositoryToken;
 import dev.drydock.registry.domain.auth.ScopeMap;
 import io.smallrye.mutiny.Uni;
@@ -24,8 +25,20 @@ import java.util.Set;
 @ApplicationScoped
 public class Credentials {
 
-    /** The admin user of a registry: enabled, and its two password hashes (null when not generated). */
-    public record AdminUser(boolean enabled, String password1, String password2) {
+    /**
+     * The admin user of a registry: enabled, and its two password hashes (null when not generated) with their
+     * generations.
+     */
+    public record AdminUser(boolean enabled, String password1, int password1Generation, String password2,
+            int password2Generation) {
+
+        public String passwordHash(int n) {
+            return n == 1 ? password1 : password2;
+        }
+
+        public CredentialRef ref(int n) {
+            return CredentialRef.admin(n, n == 1 ? password1Generation : password2Generation);
+        }
     }
 
     private final Pool pool;
@@ -35,10 +48,18 @@ public class Credentials {
     }
 
     public Uni<AdminUser> adminUser(long registryId) {
-        return pool.preparedQuery("select admin_enabled, admin_password1, admin_password2 from registry where id = $1")
+        return pool.preparedQuery("""
+                        select admin_enabled, admin_password1, admin_password1_generation, admin_password2,
+                               admin_password2_generation from registry where id = $1""")
                 .execute(Tuple.of(registryId))
-                .map(rows -> rows.size() == 0 ? null : new AdminUser(rows.iterator().next().getBoolean(0),
-                        rows.iterator().next().getString(1), rows.iterator().next().getString(2)));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new AdminUser(r.getBoolean(0), r.getString(1), r.getInteger(2), r.getString(3),
+                            r.getInteger(4));
+                });
     }
 
     public Uni<RepositoryToken> token(long registryId, String name) {
@@ -60,9 +81,11 @@ public class Credentials {
                 .map(rows -> rows.size() == 0 ? null : scopeMap(rows.iterator().next()));
     }
 
-    /** @param which 1 or 2 */
+    /** @param which 1 or 2; every token derived from the old value dies with its generation */
     public Uni<Void> setAdminPassword(long registryId, int which, String hash) {
-        return pool.preparedQuery("update registry set admin_password" + (which == 1 ? "1" : "2") + " = $2 where id = $1")
+        String n = which == 1 ? "1" : "2";
+        return pool.preparedQuery("update registry set admin_password" + n + " = $2, admin_password" + n
+                        + "_generation = admin_password" + n + "_generation + 1 where id = $1")
                 .execute(Tuple.of(registryId, hash)).replaceWithVoid();
     }
 
@@ -107,8 +130,13 @@ public class Credentials {
                 .map(r -> r.rowCount() == 1);
     }
 
+    /** Disabling a token ends every token derived from either password: their generations move on. */
     public Uni<Boolean> updateToken(long registryId, String name, String scopeMap, boolean enabled) {
-        return pool.preparedQuery("update repository_token set scope_map = $3, status = $4 where registry_id = $1 and name = $2")
+        return pool.preparedQuery("""
+                        update repository_token set scope_map = $3, status = $4,
+                               password1_generation = password1_generation + case when $4 = 'disabled' then 1 else 0 end,
+                               password2_generation = password2_generation + case when $4 = 'disabled' then 1 else 0 end
+                        where registry_id = $1 and name = $2""")
                 .execute(Tuple.of(registryId, name, scopeMap, enabled ? "enabled" : "disabled"))
                 .map(r -> r.rowCount() == 1);
     }
@@ -116,7 +144,8 @@ public class Credentials {
     /** @param which 1 or 2; a null hash deletes the password */
     public Uni<Boolean> setTokenPassword(long registryId, String name, int which, String hash, Instant expiry) {
         String n = which == 1 ? "1" : "2";
-        return pool.preparedQuery("update repository_token set password" + n + " = $3, password" + n + "_expiry = $4"
+        return pool.preparedQuery("update repository_token set password" + n + " = $3, password" + n + "_expiry = $4,"
+                        + " password" + n + "_generation = password" + n + "_generation + 1"
                         + " where registry_id = $1 and name = $2")
                 .execute(Tuple.of(registryId, name, hash, expiry == null ? null
                         : expiry.atOffset(ZoneOffset.UTC)))
@@ -139,12 +168,12 @@ public class Credentials {
                 .execute(Tuple.of(registryId, name)).map(r -> r.rowCount() == 1);
     }
 
-    private static final String TOKEN_COLUMNS =
-            "name, scope_map, status, password1, password1_expiry, password2, password2_expiry";
+    private static final String TOKEN_COLUMNS = "id, name, scope_map, status, password1, password1_expiry,"
+            + " password1_generation, password2, password2_expiry, password2_generation";
 
     private static RepositoryToken token(Row r) {
-        return new RepositoryToken(r.getString(0), r.getString(1), "enabled".equals(r.getString(2)), r.getString(3),
-                instant(r, 4), r.getString(5), instant(r, 6));
+        return new RepositoryToken(r.getLong(0), r.getString(1), r.getString(2), "enabled".equals(r.getString(3)),
+                r.getString(4), instant(r, 5), r.getInteger(6), r.getString(7), instant(r, 8), r.getInteger(9));
     }
 
     /** A scope map from a row of name, description, rules. */

@@ -61,12 +61,19 @@ public class Registries {
                 .map(rows -> first(rows, domain));
     }
 
-    /** Saves SKU and retention; the retention clock starts when the policy goes from off to on. */
+    /**
+     * Saves SKU and retention; the retention clock starts when the policy goes from off to on. Disabling the admin
+     * user moves its passwords' generations on, so its tokens stay dead when it is enabled again.
+     */
     public Uni<Registry> update(long id, Sku sku, Registry.RetentionPolicy retention, boolean adminEnabled,
             boolean anonymousPull, String domain) {
         return pool.preparedQuery("""
                 update registry set sku = $2, retention_enabled = $3, retention_days = $4, updated_at = now(),
                        admin_enabled = $5, anonymous_pull_enabled = $6,
+                       admin_password1_generation = admin_password1_generation
+                                                    + case when admin_enabled and not $5 then 1 else 0 end,
+                       admin_password2_generation = admin_password2_generation
+                                                    + case when admin_enabled and not $5 then 1 else 0 end,
                        retention_enabled_at = case when not $3 then null
                                                    when retention_enabled then retention_enabled_at else now() end
                 where id = $1 returning""" + " " + COLUMNS)

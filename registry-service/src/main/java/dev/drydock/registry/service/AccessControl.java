@@ -10,6 +10,7 @@ import dev.drydock.registry.domain.auth.BasicCredentials;
 import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.ResourceScope;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -67,20 +68,19 @@ public class AccessControl {
     }
 
     /**
-     * @param realm         the token endpoint URL for the challenge
-     * @param authorization the request's Authorization header, or null
+     * @param realm the token endpoint URL for the challenge
      * @return the subject the request acts as ("anonymous" without credentials)
      */
-    public Uni<String> check(Registry registry, String realm, String authorization, Needed needed,
-            String method) {
+    public Uni<String> check(Registry registry, String realm, HttpServerRequest request, Needed needed) {
         if (!config.enabled()) {
             return Uni.createFrom().item("anonymous");
         }
-        return authorize(registry, realm, authorization, needed).invoke(subject ->
-                limiter.acquire(registry, subject, RateLimiter.categoryOf(method)));
+        return authorize(registry, realm, request.getHeader("Authorization"), SourceAddress.of(request), needed)
+                .invoke(subject -> limiter.acquire(registry, subject, RateLimiter.categoryOf(request.method().name())));
     }
 
-    private Uni<String> authorize(Registry registry, String realm, String authorization, Needed needed) {
+    private Uni<String> authorize(Registry registry, String realm, String authorization, String address,
+            Needed needed) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return tokens.access(registry, authorization.substring(7).strip()).map(access -> {
                 if (access.isEmpty()) {
@@ -98,16 +98,17 @@ public class AccessControl {
             if (basic.isEmpty()) {
                 return Uni.createFrom().failure(challenge(registry, realm, needed, null, "malformed credentials"));
             }
-            return authenticator.authenticate(registry, basic.get().user(), basic.get().password()).map(identity -> {
-                if (identity == null) {
-                    throw challenge(registry, realm, needed, null, "authentication required");
-                }
-                if (!allows(identity, registry, needed)) {
-                    throw new RegistryException(ErrorCode.DENIED, identity.subject() + " may not "
-                            + describe(needed), null);
-                }
-                return identity.subject();
-            });
+            return authenticator.authenticate(registry, basic.get().user(), basic.get().password(), address)
+                    .map(identity -> {
+                        if (identity == null) {
+                            throw challenge(registry, realm, needed, null, "authentication required");
+                        }
+                        if (!allows(identity, registry, needed)) {
+                            throw new RegistryException(ErrorCode.DENIED, identity.subject() + " may not "
+                                    + describe(needed), null);
+                        }
+                        return identity.subject();
+                    });
         }
         boolean pullOnly = !needed.scopes().isEmpty() && needed.scopes().stream().allMatch(s ->
                 !s.isCatalog() && s.actions().equals(Set.of(Action.PULL.wire())));

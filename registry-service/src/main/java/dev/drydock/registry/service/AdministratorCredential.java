@@ -36,6 +36,11 @@ public class AdministratorCredential {
         return user;
     }
 
+    /** What tokens of the administrator name as its generation: a new password ends them. */
+    public String fingerprint() {
+        return password.map(SecretFingerprint::of).orElse("");
+    }
+
     public boolean matches(String candidateUser, String candidatePassword) {
         return user.equals(candidateUser) && candidatePassword != null && password
                 .map(p -> PasswordHash.constantTimeEquals(p, candidatePassword)).orElse(false);

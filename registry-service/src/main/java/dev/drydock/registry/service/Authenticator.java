@@ -4,7 +4,6 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.PasswordHash;
-import dev.drydock.registry.domain.auth.RepositoryToken;
 import dev.drydock.registry.persistence.Credentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * registry's admin user (either password), a repository token (either unexpired password), or, with the null GUID
  * as user name, whoever a refresh token was issued to. Successful checks are remembered briefly (keyed by a hash of
  * registry, user and password), so a client that sends credentials with every token request pays the slow hash
- * once a minute; a failure is never cached.
+ * once a minute; a failure is never cached, and is counted by the {@link LoginThrottle}.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -37,18 +36,28 @@ public class Authenticator {
     private final AdministratorCredential administrator;
     private final RegistryConfig.Auth config;
     private final TokenService tokens;
+    private final LiveCredentials live;
+    private final LoginThrottle throttle;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     Authenticator(Credentials credentials, RegistryConfig config, TokenService tokens,
-            AdministratorCredential administrator) {
+            AdministratorCredential administrator, LiveCredentials live, LoginThrottle throttle) {
         this.administrator = administrator;
         this.credentials = credentials;
         this.config = config.auth();
         this.tokens = tokens;
+        this.live = live;
+        this.throttle = throttle;
     }
 
-    /** The identity, or null when the credentials are wrong, disabled or expired. */
-    public Uni<Identity> authenticate(Registry registry, String user, String password) {
+    /**
+     * The identity, or null when the credentials are wrong, disabled or expired. A password not remembered from a
+     * recent success is counted by the {@link LoginThrottle} before it is checked, which fails with 429 while the
+     * address or user name is blocked.
+     *
+     * @param address where the request came from
+     */
+    public Uni<Identity> authenticate(Registry registry, String user, String password, String address) {
         if (user == null || password == null) {
             return Uni.createFrom().nullItem();
         }
@@ -60,19 +69,35 @@ public class Authenticator {
         if (r != null && r.expiresAt() > System.nanoTime()) {
             return Uni.createFrom().item(r.identity());
         }
-        return check(registry, user, password).invoke(identity -> {
-            if (identity != null) {
-                if (remembered.size() > 10_000) {
-                    remembered.clear();
-                }
-                remembered.put(key, new Remembered(identity, System.nanoTime() + config.credentialCache().toNanos()));
-            }
-        });
+        String counted = configured(user) ? null : user;
+        return throttle.admit(address, registry.id(), counted)
+                .chain(() -> check(registry, user, password))
+                .call(identity -> identity == null ? Uni.createFrom().voidItem()
+                        : throttle.succeeded(address, registry.id(), counted))
+                .invoke(identity -> {
+                    if (identity != null) {
+                        remember(key, identity);
+                    }
+                });
     }
 
-    /** Whether these are the bootstrap administrator's credentials (the management API's only identity). */
-    public boolean isAdministrator(String user, String password) {
-        return administrator.matches(user, password);
+    /**
+     * Whether these are the bootstrap administrator's credentials (the management API's only identity), counted by
+     * the throttle like any other sign-in.
+     */
+    public Uni<Boolean> isAdministrator(String user, String password, String address) {
+        String key = key(-1, user, password);
+        Remembered r = remembered.get(key);
+        if (r != null && r.expiresAt() > System.nanoTime()) {
+            return Uni.createFrom().item(true);
+        }
+        return throttle.admit(address, null, null).map(v -> administrator.matches(user, password))
+                .call(ok -> ok ? throttle.succeeded(address, null, null) : Uni.createFrom().voidItem())
+                .invoke(ok -> {
+                    if (ok) {
+                        remember(key, management(user));
+                    }
+                });
     }
 
     /** The anonymous identity where the registry's SKU and setting allow anonymous pull, else null. */
@@ -84,72 +109,73 @@ public class Authenticator {
     /** Forgets remembered checks, after a password or token change on this replica. */
     public void forgetAll() {
         remembered.clear();
+        live.forgetAll();
+    }
+
+    private void remember(String key, Identity identity) {
+        if (remembered.size() > 10_000) {
+            remembered.clear();
+        }
+        remembered.put(key, new Remembered(identity, System.nanoTime() + config.credentialCache().toNanos()));
+    }
+
+    /** The administrator and the services: secrets from configuration, compared without a slow hash. */
+    private boolean configured(String user) {
+        return user.equals(config.managementUser()) || config.services().containsKey(user);
+    }
+
+    private Identity management(String user) {
+        return new Identity(user, Identity.Kind.MANAGEMENT, null, null,
+                live.configured(Identity.Kind.MANAGEMENT, user));
     }
 
     private Uni<Identity> check(Registry registry, String user, String password) {
         if (user.equals(config.managementUser())) {
-            return Uni.createFrom().item(isAdministrator(user, password)
-                    ? new Identity(user, Identity.Kind.MANAGEMENT, null, null) : null);
+            return Uni.createFrom().item(administrator.matches(user, password) ? management(user) : null);
         }
         String service = config.services().get(user);
         if (service != null && !service.isBlank()) {
             return Uni.createFrom().item(PasswordHash.constantTimeEquals(service, password)
-                    ? new Identity(user, Identity.Kind.SERVICE, null, null) : null);
+                    ? new Identity(user, Identity.Kind.SERVICE, null, null,
+                    live.configured(Identity.Kind.SERVICE, user)) : null);
         }
         if (user.equalsIgnoreCase(registry.name())) {
-            return credentials.adminUser(registry.id()).chain(admin -> Blocking.run(() ->
-                    admin != null && admin.enabled() && (PasswordHash.matches(password, admin.password1())
-                            || PasswordHash.matches(password, admin.password2()))
-                            ? adminIdentity(registry) : null));
+            return credentials.adminUser(registry.id()).chain(admin -> Blocking.run(() -> {
+                if (admin == null || !admin.enabled()) {
+                    return null;
+                }
+                for (int n = 1; n <= 2; n++) {
+                    if (PasswordHash.matches(password, admin.passwordHash(n))) {
+                        return Identity.adminUser(registry.name(), registry.id(), admin.ref(n));
+                    }
+                }
+                return null;
+            }));
         }
         return credentials.token(registry.id(), user).chain(token -> {
             if (token == null || !token.enabled()) {
                 return Uni.createFrom().nullItem();
             }
             Instant now = Instant.now();
-            return Blocking.run(() -> (valid(token.password1Expiry(), now) && PasswordHash.matches(password,
-                    token.password1())) || (valid(token.password2Expiry(), now) && PasswordHash.matches(password,
-                    token.password2())))
-                    .chain(ok -> ok ? tokenIdentity(registry, token) : Uni.createFrom().nullItem());
+            return Blocking.run(() -> {
+                for (int n = 1; n <= 2; n++) {
+                    if (token.passwordValid(n, now) && PasswordHash.matches(password, token.passwordHash(n))) {
+                        return n;
+                    }
+                }
+                return 0;
+            }).chain(n -> n > 0 ? live.tokenIdentity(registry, token, n) : Uni.createFrom().nullItem());
         });
     }
 
     /**
-     * Whoever a refresh token was issued to, if the identity still exists and is enabled: disabling an admin user
-     * or a token ends its refresh tokens too.
+     * Whoever a refresh token was issued to, if the credential it was derived from still stands: deleting,
+     * disabling, regenerating or the expiry of that credential ends its refresh tokens.
      */
     private Uni<Identity> refreshIdentity(Registry registry, String refreshToken) {
-        return tokens.refreshHolder(registry, refreshToken).chain(holder -> {
-            if (holder.isEmpty()) {
-                return Uni.createFrom().nullItem();
-            }
-            String subject = holder.get().subject();
-            return switch (holder.get().kind()) {
-                case MANAGEMENT -> Uni.createFrom().item(subject.equals(config.managementUser())
-                        ? new Identity(subject, Identity.Kind.MANAGEMENT, null, null) : null);
-                case SERVICE -> Uni.createFrom().item(!config.services().getOrDefault(subject, "").isBlank()
-                        ? new Identity(subject, Identity.Kind.SERVICE, null, null) : null);
-                case ADMIN_USER -> credentials.adminUser(registry.id())
-                        .map(admin -> admin != null && admin.enabled() ? adminIdentity(registry) : null);
-                case TOKEN -> credentials.token(registry.id(), subject).chain(token -> token == null
-                        || !token.enabled() ? Uni.createFrom().nullItem() : tokenIdentity(registry, token));
-                case ANONYMOUS -> Uni.createFrom().nullItem();
-            };
-        });
-    }
-
-    private static Identity adminIdentity(Registry registry) {
-        return new Identity(registry.name(), Identity.Kind.ADMIN_USER, registry.id(), null);
-    }
-
-    /** A token's identity with its scope map; null when the map has gone. */
-    private Uni<Identity> tokenIdentity(Registry registry, RepositoryToken token) {
-        return credentials.scopeMap(registry.id(), token.scopeMap()).map(map -> map == null ? null
-                : new Identity(token.name(), Identity.Kind.TOKEN, registry.id(), map));
-    }
-
-    private static boolean valid(Instant expiry, Instant now) {
-        return expiry == null || expiry.isAfter(now);
+        return tokens.refreshHolder(registry, refreshToken).chain(holder -> holder.isEmpty()
+                ? Uni.createFrom().nullItem()
+                : live.current(registry, holder.get().kind(), holder.get().subject(), holder.get().credential()));
     }
 
     private static String key(long registryId, String user, String password) {

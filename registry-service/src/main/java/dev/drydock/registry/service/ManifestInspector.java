@@ -6,9 +6,7 @@ import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.Digest;
 import dev.drydock.oci.ImageReference;
 import dev.drydock.oci.Manifest;
-import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.ManifestFacts;
-import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.persistence.Registries;
 import dev.drydock.registry.storage.BlobStore;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +16,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Set;
 
 /** Works out a manifest's list-metadata facts at push: platform, config media type, size, base image. */
@@ -36,15 +33,12 @@ public class ManifestInspector {
     private final BlobStore store;
     private final Registries registries;
     private final RegistryResolver resolver;
-    private final Set<String> defaultHosts;
     private final ObjectMapper json;
 
-    ManifestInspector(BlobStore store, Registries registries, RegistryResolver resolver, RegistryConfig config,
-            ObjectMapper json) {
+    ManifestInspector(BlobStore store, Registries registries, RegistryResolver resolver, ObjectMapper json) {
         this.store = store;
         this.registries = registries;
         this.resolver = resolver;
-        this.defaultHosts = Set.copyOf(config.defaultHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
         this.json = json;
     }
 
@@ -105,14 +99,7 @@ public class ManifestInspector {
 
     /** The Drydock registry an image reference's host names, or null for another registry. */
     private String registryOf(ImageReference ref) {
-        if (ref.host() == null) {
-            return null;
-        }
-        String named = resolver.registryName(ref.host());
-        if (!named.equals(Registry.DEFAULT)) {
-            return named;
-        }
-        return defaultHosts.contains(ref.hostWithoutPort()) ? Registry.DEFAULT : null;
+        return ref.host() == null ? null : resolver.registryNamed(ref.host());
     }
 
     private static String text(JsonNode node, String field) {

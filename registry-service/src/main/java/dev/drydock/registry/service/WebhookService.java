@@ -101,8 +101,11 @@ public class WebhookService {
     }
 
     /** Queues a ping delivery; its outcome shows in the event log. @return the event id */
-    public Uni<UUID> ping(String registryName, String name, Origin origin) {
-        return get(registryName, name).chain(w -> pool.withTransaction(tx -> events.ping(tx, w, origin)));
+    /** Sends a ping event as {@code actor}; its request host is the registry's login server. */
+    public Uni<UUID> ping(String registryName, String name, String actor, String method, String userAgent) {
+        return registryService.get(registryName).chain(registry -> get(registryName, name).chain(w ->
+                pool.withTransaction(tx -> events.ping(tx, w, new Origin(actor, registry.loginServer(), method,
+                        userAgent)))));
     }
 
     public Uni<List<WebhookDelivery>> events(String registryName, String name, int limit) {

@@ -1,20 +1,24 @@
 package dev.drydock.devstack.contract;
 
 import io.restassured.path.json.JsonPath;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What operators rely on from every Drydock service, run by each service's test against its real application:
- * readiness that covers the database and Kafka, liveness, Prometheus metrics and the OpenAPI document.
+ * readiness that covers the database and Kafka, liveness, Prometheus metrics for the scraper only, named by route
+ * template, and the OpenAPI document.
  */
 public abstract class OperationalEndpointsContract {
 
@@ -36,10 +40,29 @@ public abstract class OperationalEndpointsContract {
     }
 
     @Test
-    public void prometheusMetricsAreExposed() {
-        given().when().get("/q/metrics").then().statusCode(200)
+    public void prometheusMetricsAnswerOnlyTheScraper() {
+        given().when().get("/q/metrics").then().statusCode(401).body("error.code", equalTo("Unauthorized"));
+        given().auth().preemptive().basic("metrics", "guess").when().get("/q/metrics").then().statusCode(401);
+        given().auth().preemptive().basic("metrics", ConfigProvider.getConfig().getValue("drydock.metrics.password",
+                        String.class)).when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"))
                 .body(containsString("process_cpu_usage"));
+    }
+
+    @Test
+    public void httpMetricsNameRoutesNeverRawPaths() {
+        // what a tenant's paths carry (repository names, tags) and what junk a stranger sends stay out of the tags
+        String secret = "tenant-secret-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String path : List.of("/v2/" + secret + "/manifests/v1", "/v2/" + secret + "/blobs/uploads/x",
+                "/" + secret, "/acr/v1/" + secret + "/_tags", "/api/v1/" + secret)) {
+            given().when().get(path).then().statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(200));
+        }
+        String metrics = given().auth().preemptive().basic("metrics", ConfigProvider.getConfig()
+                .getValue("drydock.metrics.password", String.class)).when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        assertTrue(metrics.contains("http_server_requests_seconds_count"), "no HTTP server metrics");
+        assertFalse(metrics.contains(secret), () -> "a raw path is a URI tag: " + metrics.lines()
+                .filter(l -> l.contains(secret)).findFirst().orElse(""));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.drydock.registry.domain.auth.Identity;
 import dev.drydock.registry.domain.auth.ResourceScope;
 import dev.drydock.registry.service.Authenticator;
 import dev.drydock.registry.service.RegistryResolver;
+import dev.drydock.registry.service.SourceAddress;
 import dev.drydock.registry.service.TokenService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -50,8 +51,8 @@ public class TokenResource {
     public Uni<Map<String, Object>> get(@Context HttpServerRequest request, @QueryParam("scope") List<String> scope,
             @QueryParam("offline_token") String offline) {
         Optional<BasicCredentials> basic = BasicCredentials.fromHeader(request.getHeader("Authorization"));
-        return registries.resolve(request.host()).chain(registry -> identity(registry, basic)
-                .map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(scope),
+        return registries.resolve(request).map(RegistryResolver.Addressed::registry)
+                .chain(registry -> identity(registry, basic, SourceAddress.of(request)).map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(scope),
                         "true".equalsIgnoreCase(offline)), true)));
     }
 
@@ -69,14 +70,14 @@ public class TokenResource {
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "grant_type is password or refresh_token", grantType);
         }
-        return registries.resolve(request.host()).chain(registry -> identity(registry, credentials)
-                .map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(
+        return registries.resolve(request).map(RegistryResolver.Addressed::registry)
+                .chain(registry -> identity(registry, credentials, SourceAddress.of(request)).map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(
                         scope == null ? List.of() : scope), "offline".equals(accessType)), false)));
     }
 
-    private Uni<Identity> identity(Registry registry, Optional<BasicCredentials> basic) {
+    private Uni<Identity> identity(Registry registry, Optional<BasicCredentials> basic, String address) {
         Uni<Identity> identity = basic.isEmpty() ? authenticator.anonymous(registry)
-                : authenticator.authenticate(registry, basic.get().user(), basic.get().password());
+                : authenticator.authenticate(registry, basic.get().user(), basic.get().password(), address);
         return identity.map(found -> {
             if (found == null) {
                 throw new RegistryException(ErrorCode.UNAUTHORIZED, "incorrect username or password", null,

@@ -34,12 +34,15 @@ public record DistributionRequest(RoutingContext context, Registry registry, Dis
 
     /** Who asks, for events and webhooks. */
     public Origin origin() {
-        return origin(subject, request());
+        return origin(subject, registry, request());
     }
 
-    /** The origin of any HTTP request acting as {@code subject}. */
-    public static Origin origin(String subject, HttpServerRequest request) {
-        return new Origin(subject, request.host(), request.method().name(), request.getHeader("User-Agent"));
+    /**
+     * The origin of any HTTP request to {@code registry} acting as {@code subject}; its host is the registry's login
+     * server, whatever Host the request carried.
+     */
+    public static Origin origin(String subject, Registry registry, HttpServerRequest request) {
+        return new Origin(subject, registry.loginServer(), request.method().name(), request.getHeader("User-Agent"));
     }
 
     /** The path of this repository's resource, as a Location header value. */

@@ -57,19 +57,15 @@ public class DistributionRouter {
                     () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
             HttpServerRequest request = ctx.request();
-            work = registries.resolve(request.host())
-                    .chain(registry -> access.check(registry, realm(request), request.getHeader("Authorization"),
-                                    needed(ctx, path, name), request.method().name())
-                            .chain(subject -> dispatch(new DistributionRequest(ctx, registry, path, name, subject))));
+            work = registries.resolve(request)
+                    .chain(addressed -> access.check(addressed.registry(), registries.realm(addressed, request),
+                                    request, needed(ctx, path, name))
+                            .chain(subject -> dispatch(new DistributionRequest(ctx, addressed.registry(), path, name,
+                                    subject))));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(ok -> { }, failure -> OciResponses.error(ctx, failure));
-    }
-
-    /** The token endpoint this request's challenge points at: the same host, as the client reached it. */
-    public static String realm(HttpServerRequest request) {
-        return request.scheme() + "://" + request.host() + "/oauth2/token";
     }
 
     /**

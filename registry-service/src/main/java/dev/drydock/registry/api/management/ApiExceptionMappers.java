@@ -37,7 +37,13 @@ public class ApiExceptionMappers {
     }
 
     static Response body(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", Map.of("code", code, "message", message))).build();
+        return body(status, code, message, Map.of());
+    }
+
+    static Response body(int status, String code, String message, Map<String, String> headers) {
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("error", Map.of("code", code, "message", message)));
+        headers.forEach(response::header);
+        return response.build();
     }
 }

@@ -1,7 +1,6 @@
 package dev.drydock.registry.api.management;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.drydock.registry.api.distribution.DistributionRequest;
 import dev.drydock.registry.domain.AcrTime;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Webhook;
@@ -113,7 +112,8 @@ public class WebhooksResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<Map<String, String>> ping(@Context HttpServerRequest http, @PathParam("registry") String registry,
             @PathParam("name") String name) {
-        return webhooks.ping(registry, name, DistributionRequest.origin("anonymous", http)).map(id -> Map.of("id", id.toString()));
+        return webhooks.ping(registry, name, "anonymous", http.method().name(), http.getHeader("User-Agent"))
+                .map(id -> Map.of("id", id.toString()));
     }
 
     /** az acr webhook list-events: requests and responses, newest first, Authorization masked. */

@@ -1,6 +1,5 @@
 package dev.drydock.registry.api.metadata;
 
-import dev.drydock.registry.api.distribution.DistributionRouter;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.auth.Action;
 import dev.drydock.registry.service.AccessControl;
@@ -38,10 +37,9 @@ public class MetadataAccessFilter {
             return Uni.createFrom().nullItem();
         }
         AccessControl.Needed needed = needed(context.getMethod(), path.substring(PREFIX.length()));
-        String realm = DistributionRouter.realm(request);
-        return registries.resolve(request.host())
-                .chain(registry -> access.check(registry, realm, request.getHeader("Authorization"), needed,
-                        context.getMethod()))
+        return registries.resolve(request)
+                .chain(addressed -> access.check(addressed.registry(), registries.realm(addressed, request), request,
+                        needed))
                 .invoke(subject -> routing.put(SUBJECT, subject))
                 .replaceWith((Response) null)
                 .onFailure(RegistryException.class)

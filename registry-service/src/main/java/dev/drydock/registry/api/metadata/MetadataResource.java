@@ -133,7 +133,7 @@ public class MetadataResource {
             throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " is not in " + name, tag);
         }
         return registry(request).chain(registry -> metadata.repository(registry, repo)
-                .chain(() -> manifests.delete(registry, repo, Reference.tag(tag), origin(request))))
+                .chain(() -> manifests.delete(registry, repo, Reference.tag(tag), origin(registry, request))))
                 .map(v -> Response.accepted().build());
     }
 
@@ -208,7 +208,7 @@ public class MetadataResource {
     @Path("{name: .+}")
     public Uni<Response> deleteRepository(@Context HttpServerRequest request, @PathParam("name") String name) {
         RepositoryName repo = Params.name(name);
-        return registry(request).chain(registry -> manifests.deleteRepository(registry, repo, origin(request)))
+        return registry(request).chain(registry -> manifests.deleteRepository(registry, repo, origin(registry, request)))
                 .map(deleted -> {
                     if (deleted == null) {
                         throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known",
@@ -220,12 +220,12 @@ public class MetadataResource {
     }
 
     private Uni<Registry> registry(HttpServerRequest request) {
-        return registries.resolve(request.host());
+        return registries.resolve(request).map(RegistryResolver.Addressed::registry);
     }
 
-    private Origin origin(HttpServerRequest request) {
+    private Origin origin(Registry registry, HttpServerRequest request) {
         String subject = routing.get(MetadataAccessFilter.SUBJECT);
-        return DistributionRequest.origin(subject == null ? "anonymous" : subject, request);
+        return DistributionRequest.origin(subject == null ? "anonymous" : subject, registry, request);
     }
 
     private int pageSize(String n) {

@@ -10,8 +10,9 @@ import java.util.Set;
  * @param subject    the name tokens and events carry ("" for anonymous)
  * @param registryId the registry the identity belongs to; null for identities valid in every registry
  * @param scopeMap   for a repository token: its rules
+ * @param credential what the identity proved itself with, which tokens issued to it name; null for anonymous
  */
-public record Identity(String subject, Kind kind, Long registryId, ScopeMap scopeMap) {
+public record Identity(String subject, Kind kind, Long registryId, ScopeMap scopeMap, CredentialRef credential) {
 
     public enum Kind {
         /** The bootstrap administrator from configuration: everything, everywhere, the management API included. */
@@ -30,7 +31,12 @@ public record Identity(String subject, Kind kind, Long registryId, ScopeMap scop
     public static final String TASK_SERVICE = "task-service";
 
     public static Identity anonymous(long registryId) {
-        return new Identity("", Kind.ANONYMOUS, registryId, null);
+        return new Identity("", Kind.ANONYMOUS, registryId, null, null);
+    }
+
+    /** A registry's admin user, having presented {@code credential}. */
+    public static Identity adminUser(String registryName, long registryId, CredentialRef credential) {
+        return new Identity(registryName, Kind.ADMIN_USER, registryId, null, credential);
     }
 
     public Set<Action> actionsOn(long registry, String repository) {
