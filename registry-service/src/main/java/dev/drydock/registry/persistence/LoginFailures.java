@@ -26,7 +26,8 @@ public class LoginFailures {
     }
 
     /**
-     * Counts an attempt against every key not blocked now (a count older than {@code window} starts again at 1);
+     * Counts an attempt against every key unless one is blocked now (a count older than {@code window} starts again
+     * at 1; a refused attempt counts nowhere, so it cannot prolong another key's block);
      * a key whose count reaches its limit is blocked for {@code firstBlock}, doubling with each further failure
      * up to {@code longestBlock}. The attempt itself may still go on.
      *
@@ -38,6 +39,8 @@ public class LoginFailures {
                         insert into login_failure as f (key, failures, last_failure, blocked_until)
                         select k.key, 1, now(), case when k.lim <= 1 then now() + $3::float8 * interval '1 second' end
                         from unnest($1::text[], $2::int[]) as k(key, lim)
+                        where not exists (select 1 from login_failure b where b.key = any($1::text[])
+                                          and b.blocked_until > now())
                         on conflict (key) do update set
                             failures = case when f.last_failure < now() - $5::float8 * interval '1 second' then 1
                                             else f.failures + 1 end,

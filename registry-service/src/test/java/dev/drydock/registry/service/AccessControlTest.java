@@ -60,7 +60,10 @@ class AccessControlTest {
                     "drydock.registry.auth.management-password", ADMIN_PASSWORD,
                     "drydock.registry.auth.task-service-secret", "task-secret",
                     "drydock.registry.auth.instance-service-secret", "instance-secret",
-                    "drydock.registry.auth.rate-limit-scale", "0.2");
+                    "drydock.registry.auth.rate-limit-scale", "0.2",
+                    // long enough that a loaded machine's test sees a block before it ends
+                    "drydock.registry.auth.throttle.first-block",
+                    CredentialLifecycleTest.FIRST_BLOCK_SECONDS + "s");
         }
     }
 
