@@ -23,6 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LocalStack {
 
+    /**
+     * Every service JVM gets this: java.net.http may then send a Host header, which is how services reach Drydock's
+     * registries by login server without DNS (LoginServers).
+     */
+    public static final String ALLOW_HOST_HEADER = "-Djdk.httpclient.allowRestrictedHeaders=host";
+
+
     /** A service of the stack: its module directory, HTTP port variable and its own database. */
     record Service(String name, String module, String portVariable, String database) {
     }
@@ -85,6 +92,7 @@ public final class LocalStack {
         createDirectories(dataDir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ALLOW_HOST_HEADER);
         command.addAll(List.of(requiredEnv("DRYDOCK_SERVICE_JAVA_OPTS").strip().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         Map<String, String> env = Map.of(

@@ -42,7 +42,7 @@ public final class SiblingService implements AutoCloseable {
         Map<String, String> env = new HashMap<>(environment);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", LocalStack.ALLOW_HOST_HEADER, "-jar", jar.toString());
         Path log = logDir.resolve(module + ".log");
         SupervisedProcess process = SupervisedProcess.start(module, command, env, "TERM", log, 20);
         SiblingService service = new SiblingService(process, port);

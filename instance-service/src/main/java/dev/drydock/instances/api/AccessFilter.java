@@ -2,6 +2,7 @@ package dev.drydock.instances.api;
 
 import dev.drydock.instances.config.InstancesConfig;
 import dev.drydock.instances.service.Node;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.TokenEndpoint;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -28,7 +29,8 @@ public class AccessFilter {
     AccessFilter(InstancesConfig config, Node node) {
         this.enabled = config.auth().enabled();
         this.node = node;
-        this.tokens = new TokenEndpoint(URI.create(config.registry().url()).getScheme(), config.auth().cache());
+        this.tokens = new TokenEndpoint(new LoginServers(URI.create(config.registry().url()),
+                config.registry().domain()), config.auth().cache());
     }
 
     @ServerRequestFilter(preMatching = true)

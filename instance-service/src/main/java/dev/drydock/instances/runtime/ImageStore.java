@@ -5,6 +5,7 @@ import dev.drydock.oci.Digest;
 import dev.drydock.oci.ImageReference;
 import dev.drydock.oci.Manifest;
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.sandbox.IdMap;
 
@@ -40,17 +41,23 @@ public class ImageStore {
 
     private final Path cache;
     private final IdMap ids;
+    private final LoginServers drydock;
     /** Clients are kept per registry and credentials: their tokens then serve the next pull too. */
     private final Map<ClientKey, RegistryClient> clients = new ConcurrentHashMap<>();
 
     public ImageStore(Path cache) {
-        this(cache, IdMap.NONE);
+        this(cache, IdMap.NONE, null);
     }
 
-    /** A cache of images unpacked for containers whose ids map by {@code ids} (each map has its own entries). */
-    public ImageStore(Path cache, IdMap ids) {
+    /**
+     * A cache of images unpacked for containers whose ids map by {@code ids} (each map has its own entries).
+     *
+     * @param drydock where Drydock's registries are, pulled from without DNS; null for none
+     */
+    public ImageStore(Path cache, IdMap ids, LoginServers drydock) {
         this.cache = ids.maps() ? cache.resolve(ids.key()) : cache;
         this.ids = ids;
+        this.drydock = drydock;
     }
 
     /** Pulls {@code reference} (host/repository:tag or @digest) unless its manifest is cached already. */
@@ -63,7 +70,7 @@ public class ImageStore {
             clients.clear();
         }
         RegistryClient client = clients.computeIfAbsent(new ClientKey(ref.host(), credentials),
-                key -> new RegistryClient(key.host(), key.credentials(), Duration.ofSeconds(30)));
+                key -> new RegistryClient(key.host(), key.credentials(), Duration.ofSeconds(30), drydock));
         RepositoryName repository = RepositoryName.of(ref.repository());
         RegistryClient.FetchedManifest fetched = client.manifest(repository,
                 ref.digest() != null ? ref.digest().toString() : ref.tag() == null ? "latest" : ref.tag());

@@ -65,10 +65,10 @@ public class Node {
         this.data = Path.of(config.dataDir()).toAbsolutePath();
         this.runtime = new Runc(config.runc(), data.resolve("runc"));
         this.isolation = isolation(config.isolation(), data);
-        this.images = new ImageStore(data.resolve("images"), isolation.ids());
+        this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
+        this.images = new ImageStore(data.resolve("images"), isolation.ids(), servers);
         this.workers = Executors.newCachedThreadPool(DaemonThreads.named("group-worker"));
         this.timers = Executors.newScheduledThreadPool(2, DaemonThreads.named("group-timer"));
-        this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
     }
 
     public InstancesConfig config() {

@@ -43,6 +43,7 @@ public class RegistryClient {
     private static final int MAX_MANIFEST = 4 * 1024 * 1024;
 
     private final URI base;
+    private final LoginServers drydock;
     private final Credentials credentials;
     private final HttpClient http;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -52,6 +53,12 @@ public class RegistryClient {
      * @param credentials null for anonymous access
      */
     public RegistryClient(String registry, Credentials credentials, Duration timeout) {
+        this(registry, credentials, timeout, null);
+    }
+
+    /** @param drydock where Drydock's own registries are, reached without DNS; null for none */
+    public RegistryClient(String registry, Credentials credentials, Duration timeout, LoginServers drydock) {
+        this.drydock = drydock;
         this.base = baseUri(registry);
         this.credentials = credentials;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
@@ -141,7 +148,7 @@ public class RegistryClient {
 
     private <T> HttpResponse<T> request(String path, HttpResponse.BodyHandler<T> handler, String accept,
             String authorization) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        HttpRequest.Builder request = newRequest(base.resolve(path)).GET();
         if (accept != null) {
             request.header("Accept", accept);
         }
@@ -154,6 +161,10 @@ public class RegistryClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    private HttpRequest.Builder newRequest(URI uri) {
+        return drydock == null ? HttpRequest.newBuilder(uri) : drydock.request(uri);
     }
 
     private String authorization(String scope) {
@@ -187,7 +198,7 @@ public class RegistryClient {
             url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
         url.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(URI.create(url.toString()))).GET();
+        HttpRequest.Builder request = newRequest(base.resolve(URI.create(url.toString()))).GET();
         if (credentials != null) {
             request.header("Authorization", "Basic " + credentials.basic());
         }

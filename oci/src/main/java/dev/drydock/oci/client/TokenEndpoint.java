@@ -36,14 +36,14 @@ public class TokenEndpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String scheme;
+    private final LoginServers servers;
     private final Duration remember;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-    /** @param scheme http or https, as the registry is reached */
-    public TokenEndpoint(String scheme, Duration remember) {
-        this.scheme = scheme;
+    /** @param servers how Drydock's registry service is reached and names its registries */
+    public TokenEndpoint(LoginServers servers, Duration remember) {
+        this.servers = servers;
         this.remember = remember;
     }
 
@@ -56,7 +56,7 @@ public class TokenEndpoint {
     public Optional<Grant> password(String server, String user, String password) throws IOException {
         String form = "grant_type=password&access_type=offline&service=" + encode(server) + "&username="
                 + encode(user) + "&password=" + encode(password);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + server + "/oauth2/token"))
+        HttpRequest request = servers.request(URI.create(servers.scheme() + "://" + server + "/oauth2/token"))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         try {

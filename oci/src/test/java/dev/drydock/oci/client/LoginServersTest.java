@@ -28,4 +28,15 @@ class LoginServersTest {
         assertFalse(servers.names("docker.io"));
         assertFalse(servers.names(null));
     }
+
+    @Test
+    void requestsToLoginServersGoToTheServiceWithTheLoginServerAsHost() {
+        java.net.http.HttpRequest routed = servers.request(URI.create(
+                "http://contoso1.drydock.localhost:8080/v2/app/manifests/v1?x=1")).build();
+        assertEquals(URI.create("http://127.0.0.1:8080/v2/app/manifests/v1?x=1"), routed.uri());
+        assertEquals("contoso1.drydock.localhost:8080", routed.headers().firstValue("Host").orElseThrow());
+        java.net.http.HttpRequest foreign = servers.request(URI.create("https://docker.io/v2/")).build();
+        assertEquals(URI.create("https://docker.io/v2/"), foreign.uri());
+        assertFalse(foreign.headers().firstValue("Host").isPresent());
+    }
 }

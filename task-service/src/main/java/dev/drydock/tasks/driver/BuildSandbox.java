@@ -189,8 +189,25 @@ public class BuildSandbox {
 
     /** {@code command} run as the build account, in the host's network (pulls and pushes). */
     public List<String> asBuilder(List<String> command) {
+        return asBuilder(command, null);
+    }
+
+    /**
+     * {@code command} run as the build account, in the host's network, seeing {@code hosts} as /etc/hosts (in a
+     * mount namespace of its own) where it is given: Drydock's login servers need no DNS entry.
+     */
+    public List<String> asBuilder(List<String> command, Path hosts) {
         SandboxUser user = user();
-        return user == null ? command : user.wrap(command);
+        if (user == null) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>();
+        if (hosts != null) {
+            wrapped.addAll(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                    "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hosts.toString()));
+        }
+        wrapped.addAll(user.wrap(command));
+        return wrapped;
     }
 
     /** A fresh sandbox for one build step. */

@@ -143,8 +143,8 @@ public class Buildah implements ImageBuilder {
             }
             pull.add(base);
             io.log().accept("$ " + String.join(" ", display(pull)));
-            ChildProcess.Result pulled = ChildProcess.run(sandbox.asBuilder(pull), sandbox.environment(), null,
-                    io.timeout(), io.control(), io.log());
+            ChildProcess.Result pulled = ChildProcess.run(sandbox.asBuilder(pull, io.hostsFile()),
+                    sandbox.environment(), null, io.timeout(), io.control(), io.log());
             if (!pulled.succeeded()) {
                 return pulled;
             }
@@ -230,8 +230,8 @@ public class Buildah implements ImageBuilder {
             }
             command.addAll(List.of(image, "docker://" + image));
             io.log().accept("$ " + String.join(" ", display(command)));
-            ChildProcess.Result result = ChildProcess.run(sandbox.asBuilder(command), sandbox.environment(), null,
-                    io.timeout(), io.control(), io.log());
+            ChildProcess.Result result = ChildProcess.run(sandbox.asBuilder(command, io.hostsFile()),
+                    sandbox.environment(), null, io.timeout(), io.control(), io.log());
             String digest = result.succeeded() ? Files.readString(digestFile).strip() : null;
             return new Pushed(result, digest);
         } catch (IOException e) {

@@ -13,7 +13,12 @@ import java.util.function.Consumer;
 public interface ImageBuilder {
 
     /** Where a step's child processes write, how long they may take and how many CPUs they get. */
-    record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile, double cpus) {
+    /**
+     * @param hostsFile an /etc/hosts for pulls and pushes that names Drydock's login servers (no DNS knows them);
+     *                  null to resolve by the host's own
+     */
+    record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile, Path hostsFile,
+            double cpus) {
     }
 
     /** Makes a run's files (its workspace, its source) the builder's own, so a sandboxed builder can use them. */

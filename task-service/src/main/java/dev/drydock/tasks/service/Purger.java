@@ -2,7 +2,6 @@ package dev.drydock.tasks.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.domain.purge.PurgeCommand;
 import dev.drydock.tasks.domain.purge.PurgeFilter;
 import dev.drydock.tasks.driver.RunControl;
@@ -64,12 +63,10 @@ public class Purger {
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.artifact.manifest.v1+json");
 
     private final RegistryAccess registry;
-    private final String scheme;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    Purger(RegistryAccess registry, TasksConfig config) {
+    Purger(RegistryAccess registry) {
         this.registry = registry;
-        this.scheme = URI.create(config.registry().url()).getScheme();
     }
 
     /** Purges the run's registry. @param token the service token, or null for a registry without authentication */
@@ -346,7 +343,8 @@ public class Purger {
         }
 
         private HttpResponse<byte[]> send(String method, String path, String json) throws IOException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + server + path))
+            HttpRequest.Builder request = registry.servers().request(URI.create(registry.servers().scheme() + "://"
+                            + server + path))
                     .timeout(Duration.ofSeconds(30)).header("Accept", path.startsWith("/v2/") ? ACCEPT
                             : "application/json");
             if (authorization != null) {

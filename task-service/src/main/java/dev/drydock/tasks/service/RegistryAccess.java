@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +45,13 @@ public class RegistryAccess {
     RegistryAccess(TasksConfig config) {
         this.config = config;
         this.url = URI.create(config.registry().url());
-        this.tokens = new TokenEndpoint(url.getScheme(), config.auth().cache());
         this.servers = new LoginServers(url, config.registry().domain());
+        this.tokens = new TokenEndpoint(servers, config.auth().cache());
+    }
+
+    /** How Drydock's registries are reached (without DNS). */
+    public LoginServers servers() {
+        return servers;
     }
 
     /** The host[:port] a registry's images are named with and pushed to. */
@@ -102,6 +108,22 @@ public class RegistryAccess {
         Path file = directory.resolve("auth.json");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, JSON.writeValueAsString(Map.of("auths", Map.of(server, Map.of("auth", auth)))));
+        return file;
+    }
+
+    /**
+     * An /etc/hosts for the builder's pulls and pushes: the host's own entries, and {@code server}'s host name at
+     * the registry service's address, so a registry's login server needs no DNS entry.
+     */
+    public Path hostsFile(String server, Path directory) throws IOException {
+        String host = URI.create("http://" + server).getHost();
+        String address = InetAddress.getByName(servers.service().getHost()).getHostAddress();
+        Path system = Path.of("/etc/hosts");
+        String entries = (Files.isReadable(system) ? Files.readString(system) : "127.0.0.1\tlocalhost\n")
+                + "\n" + address + "\t" + host + "\n";
+        Path file = directory.resolve("hosts");
+        Files.writeString(file, entries);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         return file;
     }
 

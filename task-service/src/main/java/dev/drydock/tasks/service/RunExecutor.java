@@ -198,6 +198,7 @@ public class RunExecutor {
         private final AtomicReference<String> failure = new AtomicReference<>();
         private Path source;
         private Path authFile;
+        private Path hostsFile;
         private String token;
         private String commit;
         private volatile boolean internal;
@@ -223,6 +224,7 @@ public class RunExecutor {
             log.accept("Logging in to registry: " + variables.registry());
             token = registry.serviceToken(run.registry());
             authFile = token == null ? null : registry.authFile(variables.registry(), token, workspace);
+            hostsFile = registry.hostsFile(variables.registry(), workspace);
             // the builder runs as its own unprivileged account: it gets this run's files, nothing else of ours
             builder.handOver(workspace);
             if (!source.startsWith(workspace)) {
@@ -305,7 +307,7 @@ public class RunExecutor {
         /** One attempt of a step. @return its error, or null */
         private String attempt(Step step) {
             ImageBuilder.StepIo io = new ImageBuilder.StepIo(log, Duration.ofSeconds(step.timeoutSeconds()), control,
-                    authFile, run.request().getInteger("cpu", defaultCpu));
+                    authFile, hostsFile, run.request().getInteger("cpu", defaultCpu));
             return switch (step.kind()) {
                 case BUILD -> build(step.build(), io);
                 case PUSH -> push(step.push(), io);
@@ -405,7 +407,7 @@ public class RunExecutor {
                 boolean ours = host.equals(registry.loginServer(run.registry()));
                 try {
                     digest = new RegistryClient(host, ours && token != null ? RegistryAccess.tokenCredentials(token)
-                            : null, Duration.ofSeconds(10)).manifest(RepositoryName.of(base.repository()),
+                            : null, Duration.ofSeconds(10), registry.servers()).manifest(RepositoryName.of(base.repository()),
                             base.tag()).digest().toString();
                 } catch (IOException | RuntimeException e) {
                     log.accept("Could not resolve the digest of " + base.reference() + ": " + e.getMessage());

@@ -1,5 +1,10 @@
 package dev.drydock.tasks.api;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import java.util.UUID;
+import java.net.UnknownHostException;
+import java.net.InetAddress;
+import io.restassured.specification.RequestSpecification;
 import dev.drydock.events.EventTypes;
 import dev.drydock.events.Topics;
 import dev.drydock.devstack.events.EventTap;
@@ -316,6 +321,55 @@ class RunsResourceTest {
                     .map(e -> JsonPath.from(e.data()).getString("status")).toList();
             assertEquals(List.of("Queued", "Started", "Running", "Succeeded"), states);
         }
+    }
+
+    @Test
+    void aRegistryWhoseLoginServerNoDnsKnowsStillBuildsAndPushes() {
+        // a tenant of Drydock's: its login server <name>.drydock.localhost is in no DNS and no /etc/hosts here
+        String tenant = "nodns" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String port = ":" + URI.create(registryUrl).getPort();
+        assertThrows(UnknownHostException.class, () -> InetAddress.getByName(tenant + ".drydock.localhost"));
+        RequestSpecification registryAdmin = RestAssured.given().baseUri(registryUrl).auth().preemptive()
+                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json");
+        registryAdmin.body(Map.of("name", tenant, "sku", Map.of("name", "Standard"), "adminUserEnabled", true))
+                .post("/api/v1/registries").then().statusCode(201);
+        String password = RestAssured.given().baseUri(registryUrl).auth().preemptive()
+                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json")
+                .body(Map.of("name", "password")).post("/api/v1/registries/" + tenant + "/credentials/regenerate")
+                .then().statusCode(200).extract().jsonPath().getString("passwords[0].value");
+
+        // the base, copied into the tenant's registry (a run pulls with its own registry's credentials only)
+        String baseRepository = base.substring(base.indexOf('/') + 1);
+        RestAssured.given().baseUri(registryUrl).auth().preemptive()
+                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json")
+                .body(Map.of("source", Map.of("registryUri", registry, "sourceImage", baseRepository,
+                        "credentials", Map.of("username", TaskStackTestResource.ADMIN,
+                                "password", TaskStackTestResource.ADMIN_PASSWORD)),
+                        "targetTags", List.of(baseRepository)))
+                .post("/api/v1/registries/" + tenant + "/import").then().statusCode(200);
+        String tenantServer = tenant + ".drydock.localhost" + port;
+
+        // the registry's own admin user is checked with its registry (before: 503, its login server unresolvable)
+        String tenantBase = "/api/v1/registries/" + tenant;
+        RestAssured.given().auth().preemptive().basic(tenant, password).get(tenantBase + "/runs").then()
+                .statusCode(200);
+        String source = RestAssured.given().auth().preemptive().basic(tenant, password)
+                .contentType("application/x-tar").body(Contexts.tar("FROM " + tenantServer + "/" + baseRepository + "\nRUN echo tenant > /t\n"))
+                .post(tenantBase + "/sources").then().statusCode(201).extract().path("sourceLocation");
+        String runId = RestAssured.given().auth().preemptive().basic(tenant, password).contentType("application/json")
+                .body(Map.of("imageNames", List.of("app:v1"), "sourceLocation", source)).post(tenantBase + "/builds")
+                .then().statusCode(202).extract().path("runId");
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> !List.of("Queued", "Started", "Running").contains(given().get(tenantBase + "/runs/"
+                        + runId).then().extract().path("status")));
+        String log = given().get(tenantBase + "/runs/" + runId + "/logs").then().extract().asString();
+        assertEquals("Succeeded", given().get(tenantBase + "/runs/" + runId).then().extract().path("status"), log);
+        assertTrue(log.contains("buildah pull") && log.contains(tenantServer + "/" + baseRepository), log);
+        assertTrue(log.contains(tenantServer + "/app:v1"), log);
+        // pushed into the tenant's registry, not the default one
+        RestAssured.given().baseUri(registryUrl).header("Host", tenant + ".drydock.localhost" + port)
+                .auth().preemptive().basic(tenant, password).get("/v2/app/tags/list").then().statusCode(200)
+                .body("tags", org.hamcrest.Matchers.hasItem("v1"));
     }
 
     @Test
