@@ -5,8 +5,34 @@ import dev.drydock.devstack.contract.OperationalEndpointsContract;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
 class OperationalEndpointsTest extends OperationalEndpointsContract {
+
+    @Test
+    void routesAreNamedByTheirTemplates() {
+        given().get("/v2/some/app/manifests/v1");
+        given().get("/v2/some/app/blobs/sha256:" + "0".repeat(64));
+        given().get("/v2/some/app/tags/list");
+        given().get("/v2/_catalog");
+        given().get("/v2/some/junk");
+        // REST resources keep their own templates
+        given().get("/api/v1/registries/default").then().statusCode(200);
+        String metrics = given().auth().preemptive().basic("metrics", ConfigProvider.getConfig()
+                .getValue("drydock.metrics.password", String.class)).get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        for (String template : List.of("/v2/{name}/manifests/{reference}", "/v2/{name}/blobs/{digest}",
+                "/v2/{name}/tags/list", "/v2/_catalog", "/{unmatched}", "/api/v1/registries/{name}")) {
+            assertTrue(metrics.contains("uri=\"" + template + "\""), () -> template + " is missing: " + metrics.lines()
+                    .filter(l -> l.startsWith("http_server_requests_seconds_count")).toList());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.drydock.registry.api.distribution;
 
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.operations.RouteTemplates;
 import dev.drydock.registry.domain.DistributionPath;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
@@ -55,6 +56,8 @@ public class DistributionRouter {
         try {
             DistributionPath path = DistributionPath.parse(ctx.request().path()).orElseThrow(
                     () -> new RegistryException(ErrorCode.NAME_UNKNOWN, "no such resource: " + ctx.request().path()));
+            // metrics name the route, never the repository, reference or upload the path carries
+            RouteTemplates.name(template(path.kind()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
             HttpServerRequest request = ctx.request();
             work = registries.resolve(request)
@@ -66,6 +69,19 @@ public class DistributionRouter {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(ok -> { }, failure -> OciResponses.error(ctx, failure));
+    }
+
+    private static String template(DistributionPath.Kind kind) {
+        return switch (kind) {
+            case BASE -> "/v2/";
+            case CATALOG -> "/v2/_catalog";
+            case TAGS -> "/v2/{name}/tags/list";
+            case REFERRERS -> "/v2/{name}/referrers/{digest}";
+            case MANIFEST -> "/v2/{name}/manifests/{reference}";
+            case BLOB -> "/v2/{name}/blobs/{digest}";
+            case UPLOADS -> "/v2/{name}/blobs/uploads/";
+            case UPLOAD -> "/v2/{name}/blobs/uploads/{uuid}";
+        };
     }
 
     /**
