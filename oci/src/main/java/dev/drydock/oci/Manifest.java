@@ -1,5 +1,6 @@
 package dev.drydock.oci;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,9 @@ public record Manifest(
         String artifactType,
         Map<String, String> annotations) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are an error: with "last one wins" the registry and a client could read different manifests. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     public Manifest {
         layers = List.copyOf(layers);

@@ -35,4 +35,22 @@ class OperationalEndpointsTest extends OperationalEndpointsContract {
                     .filter(l -> l.startsWith("http_server_requests_seconds_count")).toList());
         }
     }
+
+    @Test
+    void whatTheFrameworkRefusesIsAnsweredInJson() throws Exception {
+        // a path that climbs out of /v2 is still answered in the Distribution shape, not an HTML page
+        java.net.http.HttpResponse<String> climbing = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port
+                        + "/v2/../../etc/passwd/tags/list")).header("Accept", "text/html").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(climbing.statusCode() == 404 && climbing.body().contains("\"errors\""), climbing::body);
+        given().delete("/api/v1/registries").then().statusCode(405).contentType("application/json")
+                .body("error.code", org.hamcrest.Matchers.equalTo("MethodNotAllowed"));
+        given().contentType("text/plain").body("x").post("/api/v1/registries").then().statusCode(415)
+                .contentType("application/json").body("error.code", org.hamcrest.Matchers.equalTo("UnsupportedMediaType"));
+        given().contentType("application/json").body("{\"name\": \"trunc").post("/api/v1/registries").then()
+                .statusCode(400).body("error.code", org.hamcrest.Matchers.equalTo("InvalidRequestBody"));
+        given().contentType("application/json").body("{\"name\":\"abcdef1\",\"nonsense\":1}").post("/api/v1/registries")
+                .then().statusCode(400).body("error.message", org.hamcrest.Matchers.containsString("nonsense"));
+    }
 }

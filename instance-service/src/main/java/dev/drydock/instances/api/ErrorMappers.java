@@ -5,7 +5,6 @@ import dev.drydock.instances.service.Capacity;
 import dev.drydock.instances.service.ConflictException;
 import dev.drydock.instances.service.InvalidRequestException;
 import dev.drydock.instances.service.NotFoundException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -56,12 +55,5 @@ public class ErrorMappers {
     public Response capacity(Capacity.InsufficientCapacityException e) {
         return Response.fromResponse(error(503, "ServiceUnavailable", e.getMessage(), Map.of()))
                 .header("Retry-After", "60").build();
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        return error(status, status == 404 ? "NotFound" : status == 415 ? "UnsupportedMediaType" : "InvalidRequest",
-                e.getMessage(), Map.of());
     }
 }

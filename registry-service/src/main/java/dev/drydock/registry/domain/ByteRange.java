@@ -23,19 +23,29 @@ public record ByteRange(long start, long end) {
         }
         long start;
         long end;
-        if (m.group(1).isEmpty()) {
-            long suffix = Long.parseLong(m.group(2));
-            start = Math.max(0, size - suffix);
-            end = size - 1;
-        } else {
-            start = Long.parseLong(m.group(1));
-            end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+        try {
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                start = Math.max(0, size - suffix);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(m.group(1));
+                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            }
+        } catch (NumberFormatException e) {
+            // a position beyond 2^63 names no byte of any blob
+            throw unsatisfiable(header, size);
         }
         if (start >= size || end < start) {
-            throw new RegistryException(ErrorCode.RANGE_INVALID, "range not satisfiable: " + header, null,
-                    java.util.Map.of("Content-Range", "bytes */" + size));
+            throw unsatisfiable(header, size);
         }
         return Optional.of(new ByteRange(start, end));
+    }
+
+    private static RegistryException unsatisfiable(String header, long size) {
+        return new RegistryException(ErrorCode.RANGE_INVALID, "range not satisfiable: "
+                + (header.length() > 100 ? header.substring(0, 100) + "…" : header), null,
+                java.util.Map.of("Content-Range", "bytes */" + size));
     }
 
     public long length() {

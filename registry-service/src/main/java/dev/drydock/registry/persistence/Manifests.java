@@ -19,10 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Manifests (their exact bytes), their references and tags. */
 @ApplicationScoped
@@ -62,12 +60,13 @@ public class Manifests {
     }
 
     /** Digests among {@code digests} that are manifests of the repository. */
-    public Uni<Set<String>> present(SqlClient client, long repositoryId, List<String> digests) {
-        return client.preparedQuery("select digest from manifest where repository_id = $1 and digest = any($2)")
+    /** The sizes of those of {@code digests} the repository has, by digest. */
+    public Uni<Map<String, Long>> sizesIn(SqlClient client, long repositoryId, List<String> digests) {
+        return client.preparedQuery("select digest, size from manifest where repository_id = $1 and digest = any($2)")
                 .execute(Tuple.of(repositoryId, digests.toArray(String[]::new)))
                 .map(rows -> {
-                    Set<String> found = new HashSet<>();
-                    rows.forEach(row -> found.add(row.getString(0)));
+                    Map<String, Long> found = new HashMap<>();
+                    rows.forEach(row -> found.put(row.getString(0), row.getLong(1)));
                     return found;
                 });
     }

@@ -8,6 +8,7 @@ import dev.drydock.events.registry.ImagePushed;
 import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.DigestAlgorithm;
 import dev.drydock.oci.Manifest;
+import dev.drydock.oci.MediaTypes;
 import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
 import dev.drydock.registry.domain.DeletionTarget;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Pushing, pulling and deleting manifests, with the checks that keep every stored manifest complete, the locks
@@ -72,6 +72,13 @@ public class ManifestService {
      */
     public Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
             byte[] content, List<String> extraTags, Origin origin) {
+        String type = MediaTypes.essence(contentType);
+        if (type == null || !MediaTypes.isManifest(type)) {
+            // what the client says it sends must be what it sends: a registry that guesses differs from the clients
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "Content-Type must be the manifest's media type ("
+                    + String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST,
+                    MediaTypes.DOCKER_MANIFEST_LIST) + "), not " + (contentType == null ? "none" : contentType), null);
+        }
         DigestAlgorithm algorithm = reference.isDigest() ? reference.digest().algorithm() : DigestAlgorithm.SHA256;
         Manifest manifest = Manifest.parse(content, contentType, algorithm);
         if (reference.isDigest() && !reference.digest().equals(manifest.digest())) {
@@ -178,8 +185,8 @@ public class ManifestService {
         List<Descriptor> children = manifest.manifests();
         Uni<Map<String, Long>> sizes = blobs.isEmpty() ? Uni.createFrom().item(Map.of())
                 : links.sizesIn(tx, repositoryId, blobs.stream().map(d -> d.digest().toString()).toList());
-        Uni<Set<String>> present = children.isEmpty() ? Uni.createFrom().item(Set.of())
-                : manifests.present(tx, repositoryId, children.stream().map(d -> d.digest().toString()).toList());
+        Uni<Map<String, Long>> present = children.isEmpty() ? Uni.createFrom().item(Map.of())
+                : manifests.sizesIn(tx, repositoryId, children.stream().map(d -> d.digest().toString()).toList());
         return sizes.chain(found -> present.map(foundChildren -> {
             List<String> missing = new ArrayList<>();
             for (Descriptor blob : blobs) {
@@ -191,8 +198,16 @@ public class ManifestService {
                             + " says " + blob.size() + " bytes, the blob has " + size, blob.digest().toString());
                 }
             }
-            children.stream().map(d -> d.digest().toString()).filter(d -> !foundChildren.contains(d))
-                    .forEach(missing::add);
+            for (Descriptor child : children) {
+                Long size = foundChildren.get(child.digest().toString());
+                if (size == null) {
+                    missing.add(child.digest().toString());
+                } else if (size != child.size()) {
+                    // a client trusting the descriptor would read too little or wait for bytes that never come
+                    throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor of " + child.digest()
+                            + " says " + child.size() + " bytes, the manifest has " + size, child.digest().toString());
+                }
+            }
             if (!missing.isEmpty()) {
                 throw RegistryException.each(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "blob unknown to registry", missing.stream().distinct().toList());

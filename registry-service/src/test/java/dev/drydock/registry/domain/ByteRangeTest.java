@@ -22,6 +22,12 @@ class ByteRangeTest {
         assertEquals(ErrorCode.RANGE_INVALID, e.code());
         assertEquals("bytes */13", e.headers().get("Content-Range"));
         assertThrows(RegistryException.class, () -> ByteRange.parse("bytes=500-0", 13));
+        // positions beyond a long: 416, not a NumberFormatException (500)
+        for (String overflow : new String[] {"bytes=3-99999999999999999999", "bytes=99999999999999999999-",
+                "bytes=-99999999999999999999"}) {
+            assertEquals(ErrorCode.RANGE_INVALID, assertThrows(RegistryException.class,
+                    () -> ByteRange.parse(overflow, 13)).code(), overflow);
+        }
     }
 
     @Test

@@ -82,6 +82,14 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void absurdGracesAreRefusedNotFailed() {
+        for (String grace : new String[] {"P99999999999D", "PT-1H", "soon"}) {
+            given().post("/api/v1/gc?grace=" + grace).then().statusCode(400)
+                    .body("error.code", org.hamcrest.Matchers.equalTo("InvalidRequest"));
+        }
+    }
+
+    @Test
     void filesNoRowKnowsAreRemoved() throws Exception {
         byte[] content = ("orphan " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         Path orphan = store.blobFile(Digest.sha256(content));

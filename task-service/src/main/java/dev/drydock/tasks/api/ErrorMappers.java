@@ -1,12 +1,10 @@
 package dev.drydock.tasks.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.drydock.tasks.domain.HostileContextException;
 import dev.drydock.tasks.domain.TaskFileException;
 import dev.drydock.tasks.service.ConflictException;
 import dev.drydock.tasks.service.InvalidRequestException;
 import dev.drydock.tasks.service.RegistryUnavailableException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -55,17 +53,5 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response unavailable(RegistryUnavailableException e) {
         return error(Response.Status.SERVICE_UNAVAILABLE, "RegistryUnavailable", e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response json(JsonProcessingException e) {
-        return error(Response.Status.BAD_REQUEST, "InvalidRequest", "malformed JSON: " + e.getOriginalMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        return error(status, status == 404 ? "NotFound" : status == 415 ? "UnsupportedMediaType" : "InvalidRequest",
-                e.getMessage(), Map.of());
     }
 }

@@ -66,6 +66,16 @@ public abstract class OperationalEndpointsContract {
     }
 
     @Test
+    public void noAnswerIsAnHtmlPage() {
+        // a browser's Accept header too gets JSON that names the problem
+        given().accept("text/html").get("/no/such/path").then().statusCode(404)
+                .contentType("application/json").body("error.code", equalTo("NotFound"))
+                .body("error.message", containsString("/no/such/path"));
+        given().accept("text/html").get("/api/v1/no-such-collection").then()
+                .statusCode(org.hamcrest.Matchers.oneOf(401, 404)).contentType("application/json");
+    }
+
+    @Test
     public void openApiDocumentNamesTheService() {
         String title = given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
                 .extract().jsonPath().getString("info.title");

@@ -1,8 +1,5 @@
 package dev.drydock.registry.api.management;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.drydock.registry.domain.Refusal;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -11,7 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.Map;
 
-/** Turns refusals and unreadable bodies into ARM-style error bodies with the right status. */
+/** Turns refusals into ARM-style error bodies with the right status (unreadable bodies: the shared RestErrors). */
 public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
@@ -20,20 +17,6 @@ public class ApiExceptionMappers {
     public Response refused(Refusal e) {
         LOG.debugf("refused: %s %s", e.kind(), e.getMessage());
         return body(e.kind().status(), e.kind().code(), e.getMessage());
-    }
-
-    /** Quarkus maps this subtype itself; naming it here keeps one error shape. */
-    @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e) {
-        return unreadable(e);
-    }
-
-    @ServerExceptionMapper
-    public Response unreadable(JsonProcessingException e) {
-        String message = e instanceof UnrecognizedPropertyException u
-                ? "unknown field '" + u.getPropertyName() + "'"
-                : "the body is not valid JSON for this request: " + e.getOriginalMessage();
-        return body(400, "InvalidRequestBody", message);
     }
 
     static Response body(int status, String code, String message) {

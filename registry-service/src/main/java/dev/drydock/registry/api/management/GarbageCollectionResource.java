@@ -31,6 +31,8 @@ public class GarbageCollectionResource {
         this.config = config;
     }
 
+    static final Duration LONGEST_GRACE = Duration.ofDays(3650);
+
     @POST
     public Uni<GarbageCollector.Collected> collect(@QueryParam("grace") String grace) {
         Duration g;
@@ -41,6 +43,10 @@ public class GarbageCollectionResource {
         }
         if (g.isNegative()) {
             throw Refusal.invalid("grace cannot be negative");
+        }
+        if (g.compareTo(LONGEST_GRACE) > 0) {
+            // now minus an absurd grace is before the first instant a timestamp can hold
+            throw Refusal.invalid("grace is at most " + LONGEST_GRACE.toDays() + " days, not " + grace);
         }
         return collector.collect(g).onFailure(IllegalStateException.class)
                 .transform(e -> new Refusal(Refusal.Kind.CONFLICT, e.getMessage()));
