@@ -96,16 +96,39 @@ class ManifestsApiTest {
         String repo = repo("manifests/index");
         String amd = Oci.pushImage(repo, "amd64", "");
         String arm = Oci.pushImage(repo, "arm64", "");
-        String index = """
+        int amdSize = given().get("/v2/" + repo + "/manifests/" + amd).asByteArray().length;
+        int armSize = given().get("/v2/" + repo + "/manifests/" + arm).asByteArray().length;
+        String template = """
                 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[\
-                {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,"platform":{"os":"linux","architecture":"amd64"}},\
-                {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,"platform":{"os":"linux","architecture":"arm64"}}]}"""
-                .formatted(amd, arm);
+                {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d,"platform":{"os":"linux","architecture":"amd64"}},\
+                {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d,"platform":{"os":"linux","architecture":"arm64"}}]}""";
+        String index = template.formatted(amd, amdSize, arm, armSize);
         putManifest(repo, "multi", OCI_INDEX, index).then().statusCode(201);
         given().get("/v2/" + repo + "/manifests/multi").then().statusCode(200).contentType(OCI_INDEX);
 
         String dangling = index.replace(arm, digest(bytes(3)));
         assertError(putManifest(repo, "dangling", OCI_INDEX, dangling), 400, "MANIFEST_BLOB_UNKNOWN");
+        // a child's size must be the stored manifest's: a client trusting it would read too little
+        assertError(putManifest(repo, "wrongsize", OCI_INDEX, template.formatted(amd, 1, arm, armSize)), 400,
+                "MANIFEST_INVALID");
+    }
+
+    @Test
+    void whatAManifestSaysItIsMustBeWhatItIs() {
+        String repo = repo("manifests/strict");
+        byte[] config = bytes(3);
+        byte[] layer = bytes(4);
+        String manifest = imageManifest(Oci.pushBlob(repo, config), 3, Oci.pushBlob(repo, layer), 4, "");
+        // a Content-Type that is no manifest type, or none, is refused rather than guessed
+        for (String type : new String[] {"text/plain", OCI_INDEX}) {
+            assertError(putManifest(repo, "typed", type, manifest), 400, "MANIFEST_INVALID");
+        }
+        assertError(given().body(manifest.getBytes(StandardCharsets.UTF_8)).put("/v2/" + repo + "/manifests/none"),
+                400, "MANIFEST_INVALID");
+        // duplicate keys: "last one wins" would let Drydock and a client read two different manifests
+        String duplicated = manifest.replaceFirst("\\{", "{\"schemaVersion\":1,");
+        assertError(putManifest(repo, "dup", OCI_MANIFEST, duplicated), 400, "MANIFEST_INVALID");
+        putManifest(repo, "good", OCI_MANIFEST, manifest).then().statusCode(201);
     }
 
     @Test
