@@ -5,6 +5,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -36,8 +37,12 @@ public final class DocumentNode {
     }
 
     public static DocumentNode parse(String text) {
+        LoaderOptions options = new LoaderOptions();
+        // aliases of collections are how a few hundred bytes become billions of nodes; documents need few
+        options.setMaxAliasesForCollections(20);
+        options.setAllowDuplicateKeys(false);
         try {
-            Node root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
             if (root == null) {
                 throw new DocumentException(1, 1, "the document is empty");
             }
@@ -46,6 +51,10 @@ public final class DocumentNode {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             throw new DocumentException(mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
                     e.getProblem() == null ? "malformed YAML or JSON" : e.getProblem());
+        } catch (YAMLException e) {
+            // limits without a position: too many aliases, too deep, too long
+            throw new DocumentException(1, 1, e.getMessage() == null ? "the document is not acceptable YAML"
+                    : e.getMessage());
         }
     }
 

@@ -38,4 +38,17 @@ class DocumentNodeTest {
         assertEquals(8, range.column());
         assertTrue(assertThrows(DocumentException.class, () -> DocumentNode.parse("a: [1,\n")).line() >= 1);
     }
+
+    @Test
+    void anAliasBombOrDuplicateKeysAreRefusedAsDocumentErrors() {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'z'; c++) {
+            String previous = String.valueOf((char) (c - 1));
+            bomb.append(c).append(": &").append(c).append(" [*").append(previous).append(", *").append(previous)
+                    .append(", *").append(previous).append(", *").append(previous).append("]\n");
+        }
+        assertThrows(DocumentException.class, () -> DocumentNode.parse(bomb.toString()));
+        assertThrows(DocumentException.class, () -> DocumentNode.parse("name: a\nname: b\n")
+                .fields(java.util.Set.of("name"), java.util.Set.of()));
+    }
 }

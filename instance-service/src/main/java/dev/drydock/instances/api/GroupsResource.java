@@ -131,6 +131,12 @@ public class GroupsResource {
         if (request == null || request.command() == null || request.command().isEmpty()) {
             throw new InvalidRequestException("exec needs a command: [\"executable\", \"arg\", …]");
         }
+        for (String argument : request.command()) {
+            if (argument == null || argument.indexOf('\0') >= 0) {
+                // no argv entry of any process can hold a NUL; ProcessBuilder would fail inside the service
+                throw new InvalidRequestException("exec arguments are strings without NUL characters");
+            }
+        }
         int timeout = request.timeoutSeconds() == null ? 60 : request.timeoutSeconds();
         if (timeout < 1 || timeout > MAX_EXEC_TIMEOUT) {
             throw new InvalidRequestException("timeoutSeconds is 1 to " + MAX_EXEC_TIMEOUT);

@@ -360,6 +360,29 @@ class GroupsResourceTest {
     }
 
     @Test
+    void hostileInputsGetTheir400InJson() {
+        // a few hundred bytes whose aliases would expand to billions of nodes
+        StringBuilder bomb = new StringBuilder("name: bomb\nproperties: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'z'; c++) {
+            char p = (char) (c - 1);
+            bomb.append("x").append(c).append(": &").append(c).append(" [*").append(c == 'b' ? 'a' : p).append(", *")
+                    .append(c == 'b' ? 'a' : p).append(", *").append(c == 'b' ? 'a' : p).append("]\n");
+        }
+        admin().contentType("text/plain").body(bomb.toString()).put(BASE + "bomb").then().statusCode(400)
+                .contentType("application/json").body("error.code", equalTo("InvalidContainerGroup"));
+        // exec: a NUL cannot be in any argument; a command that is no list is named
+        admin().contentType("application/json").body("{\"command\": [\"/bin/echo\", \"a\\u0000b\"]}")
+                .post(BASE + "anygroup/containers/c/exec").then().statusCode(400)
+                .body("error.message", containsString("NUL"));
+        admin().contentType("application/json").body("{\"command\": \"/bin/echo hi\"}")
+                .post(BASE + "anygroup/containers/c/exec").then().statusCode(400)
+                .body("error.code", equalTo("InvalidRequestBody"));
+        admin().contentType("application/json").body("{\"command\": [\"/bin/ec")
+                .post(BASE + "anygroup/containers/c/exec").then().statusCode(400)
+                .body("error.code", equalTo("InvalidRequestBody"));
+    }
+
+    @Test
     void badDocumentsAreRefusedWithWhereAndNothingIsStored() {
         String name = name("bad");
         put(name, group(name, "Never", containerYaml("c", image, "['/bin/true']",

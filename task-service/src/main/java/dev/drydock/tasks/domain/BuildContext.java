@@ -24,6 +24,32 @@ public final class BuildContext {
     private BuildContext() {
     }
 
+    /** The next entry; a read that fails is the archive's fault (truncated, corrupt), answered 400, not 500. */
+    private static TarArchiveEntry next(TarArchiveInputStream tar) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            throw HostileContextException.unreadable(e);
+        }
+    }
+
+    /** Copies an entry's content: a failed read is the archive's fault, a failed write ours. */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                throw HostileContextException.unreadable(e);
+            }
+            if (n < 0) {
+                return;
+            }
+            out.write(buffer, 0, n);
+        }
+    }
+
     /** @return the bytes of file content unpacked */
     public static long unpack(InputStream archive, Path directory, long maxBytes) throws IOException {
         Path root = directory.toRealPath();
@@ -32,9 +58,15 @@ public final class BuildContext {
         boolean gzip = in.read() == 0x1f & in.read() == 0x8b;
         in.reset();
         long total = 0;
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in) : in)) {
+        InputStream content;
+        try {
+            content = gzip ? new GzipCompressorInputStream(in) : in;
+        } catch (IOException e) {
+            throw HostileContextException.unreadable(e);
+        }
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(content)) {
             TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
+            while ((entry = next(tar)) != null) {
                 String name = entry.getName();
                 Path target = inside(root, name);
                 if (target.equals(root)) {
@@ -74,7 +106,7 @@ public final class BuildContext {
                     Files.createDirectories(target.getParent());
                     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                        tar.transferTo(out);
+                        copy(tar, out);
                     }
                     if ((entry.getMode() & 0111) != 0) {
                         target.toFile().setExecutable(true, false);

@@ -129,4 +129,17 @@ class BuildContextTest {
                 () -> BuildContext.unpack(new ByteArrayInputStream(archive), fresh("big"), 1000));
     }
 
+    @Test
+    void aTruncatedOrCorruptArchiveIsTheClientsFault() throws IOException {
+        for (boolean gzip : new boolean[] {false, true}) {
+            byte[] whole = tar(gzip, t -> file(t, "Dockerfile", "FROM scratch\n" + "x".repeat(5000)));
+            byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+            HostileContextException e = assertThrows(HostileContextException.class,
+                    () -> BuildContext.unpack(new ByteArrayInputStream(truncated), fresh("cut" + gzip), 1 << 20));
+            assertTrue(e.getMessage().contains("not a complete tar"), e.getMessage());
+        }
+        byte[] notGzip = {0x1f, (byte) 0x8b, 1, 2, 3};
+        assertThrows(HostileContextException.class,
+                () -> BuildContext.unpack(new ByteArrayInputStream(notGzip), fresh("corrupt"), 1 << 20));
+    }
 }
