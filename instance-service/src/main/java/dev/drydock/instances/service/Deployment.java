@@ -7,8 +7,6 @@ import dev.drydock.instances.runtime.ContainerLog;
 import dev.drydock.instances.runtime.ContainerRoot;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.Directories;
-import dev.drydock.instances.runtime.GroupCgroups;
-import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.GroupVolumes;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.PortPublisher;
@@ -116,11 +114,11 @@ public final class Deployment {
             }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             slot = node.takeSlot();
-            network = GroupNetwork.create(spec.name(), slot, node.config().subnet(), ids);
+            network = node.networks().create(spec.name(), slot, node.config().subnet(), ids);
             view.address(network.address());
             Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
                     + network.address() + "\t" + spec.name() + "\n");
-            GroupCgroups.create(spec.name(), spec.containers().stream().mapToDouble(c -> c.requests().cpu()).sum(),
+            node.cgroups().create(spec.name(), spec.containers().stream().mapToDouble(c -> c.requests().cpu()).sum(),
                     (long) (spec.containers().stream().mapToDouble(c -> c.requests().memoryInGB()).sum() * GIB));
         } catch (IOException | RuntimeException e) {
             fail("FailedCreate", "the group's network could not be set up: " + e.getMessage());
@@ -295,7 +293,7 @@ public final class Deployment {
                 }
                 startTime = Instant.now();
                 log.started();
-                process = node.runtime().start(containerId, bundle, GroupCgroups.path(spec.name(), c.name()), log);
+                process = node.runtime().start(containerId, bundle, node.cgroups().path(spec.name(), c.name()), log);
                 running.put(c.name(), process);
             }
         } catch (IOException | RuntimeException e) {
@@ -355,7 +353,7 @@ public final class Deployment {
         long memory = limits == null ? 0 : (long) (limits.memoryInGB() * GIB);
         double cpus = limits == null ? 0 : limits.cpu();
         return new RuntimeSpec.Request(c.command(), c.args(), env, memory, cpus, spec.name(), network.namespace(),
-                mounts, GroupCgroups.path(spec.name(), c.name()), network.userNamespace());
+                mounts, node.cgroups().path(spec.name(), c.name()), network.userNamespace());
     }
 
     /** Runs a command in a running container. */
@@ -437,7 +435,7 @@ public final class Deployment {
             LOG.warnf("group %s: volumes: %s", spec.name(), e.getMessage());
         }
         try {
-            GroupNetwork.delete(spec.name());
+            node.networks().delete(spec.name());
         } catch (IOException e) {
             LOG.warnf("group %s: network: %s", spec.name(), e.getMessage());
         }
@@ -445,7 +443,7 @@ public final class Deployment {
             node.releaseSlot(slot);
         }
         try {
-            GroupCgroups.remove(spec.name());
+            node.cgroups().remove(spec.name());
         } catch (IOException e) {
             LOG.warnf("group %s: cgroups: %s", spec.name(), e.getMessage());
         }

@@ -5,7 +5,9 @@ import dev.drydock.instances.domain.GroupSpec;
 import dev.drydock.instances.runtime.ContainerLog;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.DaemonThreads;
+import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
+import dev.drydock.sandbox.Owner;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.Runc;
 import dev.drydock.instances.runtime.RuntimeSpec;
@@ -53,6 +55,8 @@ public class Node {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final BitSet slots = new BitSet(GroupNetwork.SLOTS);
+    private final GroupNetwork networks;
+    private final GroupCgroups cgroups;
     private final Map<String, ContainerLog> logs = new ConcurrentHashMap<>();
     private final LoginServers servers;
     private final RuntimeSpec.Isolation isolation;
@@ -63,6 +67,8 @@ public class Node {
         this.vertx = vertx;
         this.firewall = firewall;
         this.data = Path.of(config.dataDir()).toAbsolutePath();
+        this.networks = new GroupNetwork(Owner.of(data));
+        this.cgroups = new GroupCgroups(Owner.of(data));
         this.runtime = new Runc(config.runc(), data.resolve("runc"));
         this.isolation = isolation(config.isolation(), data);
         this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
@@ -181,13 +187,27 @@ public class Node {
         logs.keySet().removeIf(key -> key.startsWith(group + "/"));
     }
 
+    /** A free network slot: neither this service's nor, by its host link, another's on this host. */
     public synchronized int takeSlot() {
         int slot = slots.nextClearBit(0);
+        while (slot < GroupNetwork.SLOTS && GroupNetwork.linkExists(slot)) {
+            slot = slots.nextClearBit(slot + 1);
+        }
         if (slot >= GroupNetwork.SLOTS) {
             throw new IllegalStateException("every network slot of " + config.subnet() + "/16 is taken");
         }
         slots.set(slot);
         return slot;
+    }
+
+    /** This service's group namespaces (named with its owner id). */
+    public GroupNetwork networks() {
+        return networks;
+    }
+
+    /** This service's group cgroups (under its owner id). */
+    public GroupCgroups cgroups() {
+        return cgroups;
     }
 
     public synchronized void releaseSlot(int slot) {

@@ -3,8 +3,6 @@ package dev.drydock.instances.service;
 import dev.drydock.instances.persistence.Groups;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.Directories;
-import dev.drydock.instances.runtime.GroupCgroups;
-import dev.drydock.instances.runtime.GroupNetwork;
 import dev.drydock.instances.runtime.Mounts;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -100,13 +98,13 @@ public class Reconciler {
         for (String mount : mounts) {
             Mounts.unmount(Path.of(mount));
         }
-        List<String> networks = GroupNetwork.groups();
+        List<String> networks = node.networks().groups();
         for (String group : networks) {
-            GroupNetwork.delete(group);
+            node.networks().delete(group);
         }
-        List<String> cgroups = GroupCgroups.groups();
+        List<String> cgroups = node.cgroups().groups();
         for (String group : cgroups) {
-            GroupCgroups.remove(group);
+            node.cgroups().remove(group);
         }
         if (Files.isDirectory(node.groupsDir())) {
             try (Stream<Path> dirs = Files.list(node.groupsDir())) {

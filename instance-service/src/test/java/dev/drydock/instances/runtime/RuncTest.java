@@ -122,7 +122,8 @@ class RuncTest {
     @Test
     void containersOfAGroupTalkOverLocalhostAndTheNamespaceGoesWithTheGroup() throws Exception {
         String group = "g" + UUID.randomUUID().toString().substring(0, 8);
-        Path network = GroupNetwork.create(group, GroupNetwork.SLOTS - 1, "10.88.0.0").namespace();
+        GroupNetwork networks = new GroupNetwork("runctest");
+        Path network = networks.create(group, GroupNetwork.SLOTS - 1, "10.88.0.0").namespace();
         Path server = bundle(busybox(), request(List.of("/bin/httpd", "-f", "-p", "127.0.0.1:8080",
                 "-h", "/www"), Map.of(), 0, group, network));
         ContainerRuntime.Running web = runc.start("web-" + group, server, "/web-" + group, new Captured());
@@ -136,9 +137,9 @@ class RuncTest {
         } finally {
             web.stop(Duration.ofSeconds(1));
             web.exit().get(30, TimeUnit.SECONDS);
-            GroupNetwork.delete(group);
+            networks.delete(group);
         }
-        assertFalse(GroupNetwork.exists(group));
+        assertFalse(networks.exists(group));
     }
 
     @Test

@@ -79,10 +79,10 @@ class ReconcilerTest {
         Files.write(bundle.resolve("config.json"), new ObjectMapper().writeValueAsBytes(RuntimeSpec.of(
                 new ImageConfig(List.of(), List.of("/bin/sleep", "3600"), List.of(), "", ""),
                 new RuntimeSpec.Request(List.of(), List.of(), Map.of(), 0, 0, ghost, null, List.of(),
-                        GroupCgroups.path(ghost, "c"), null))));
+                        node.cgroups().path(ghost, "c"), null))));
         ContainerRuntime.Running orphan = new Runc(node.config().runc(), node.dataDir().resolve("runc"))
-                .start(ghost + "_c", bundle, GroupCgroups.path(ghost, "c"), (stream, text) -> { });
-        GroupNetwork.create(ghost, GroupNetwork.SLOTS - 2, node.config().subnet());
+                .start(ghost + "_c", bundle, node.cgroups().path(ghost, "c"), (stream, text) -> { });
+        node.networks().create(ghost, GroupNetwork.SLOTS - 2, node.config().subnet());
         Path secret = Files.createDirectories(node.groupDir(ghost).resolve("volumes").resolve("secret"));
         HostCommand.check(List.of("mount", "-t", "tmpfs", "tmpfs", secret.toString()), Duration.ofSeconds(10));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.runtime().list().contains(ghost + "_c"));
@@ -93,8 +93,8 @@ class ReconcilerTest {
         assertEquals(new Reconciler.Cleaned(1, 1, 1, 1), cleaned);
         assertEquals(137, orphan.exit().get().code());
         assertFalse(node.runtime().list().contains(ghost + "_c"));
-        assertFalse(GroupNetwork.exists(ghost));
-        assertFalse(GroupCgroups.groups().contains(ghost));
+        assertFalse(node.networks().exists(ghost));
+        assertFalse(node.cgroups().groups().contains(ghost));
         assertEquals(List.of(), Mounts.under(node.groupDir(ghost)));
         assertFalse(Files.exists(node.groupDir(ghost)));
 
@@ -102,5 +102,33 @@ class ReconcilerTest {
         assertTrue(view.getString("properties.instanceView.events.message").contains("restarted"),
                 view.getString("properties.instanceView.events.message"));
         delete(kept);
+    }
+
+    @Test
+    void anotherInstanceServiceOnTheHostKeepsItsGroups() throws Exception {
+        // what a second stack (or a test suite) on this host owns: a group of the same name, its namespace, its
+        // cgroup and its network slot
+        GroupNetwork theirNetworks = new GroupNetwork("0ther5vc");
+        GroupCgroups theirCgroups = new GroupCgroups("0ther5vc");
+        String group = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+        int theirSlot = node.takeSlot();
+        node.releaseSlot(theirSlot);
+        try {
+            theirNetworks.create(group, theirSlot, node.config().subnet());
+            theirCgroups.create(group, 0.5, 64L << 20);
+
+            reconciler.reconcile();
+
+            assertTrue(theirNetworks.exists(group), "this service's start-up removed another's namespace");
+            assertTrue(theirCgroups.groups().contains(group), "this service's start-up removed another's cgroup");
+            assertFalse(node.networks().exists(group));
+            // the slot whose link the other service holds is not handed out here
+            int mine = node.takeSlot();
+            node.releaseSlot(mine);
+            assertTrue(mine != theirSlot, "slot " + theirSlot + " given out twice on one host");
+        } finally {
+            theirNetworks.delete(group);
+            theirCgroups.remove(group);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.drydock.instances.testing;
 import dev.drydock.devstack.RegistryTestResource;
 import dev.drydock.instances.runtime.GroupCgroups;
 import dev.drydock.instances.runtime.GroupNetwork;
+import dev.drydock.sandbox.Owner;
 import dev.drydock.instances.runtime.Mounts;
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
@@ -79,10 +80,11 @@ public final class GroupsApi {
     public static List<String> leftovers(String name, Path dataDir, String runc) {
         try {
             List<String> found = new java.util.ArrayList<>();
-            if (GroupNetwork.exists(name)) {
+            String owner = Owner.of(dataDir.toAbsolutePath());
+            if (new GroupNetwork(owner).exists(name)) {
                 found.add("network namespace");
             }
-            if (GroupCgroups.groups().contains(name)) {
+            if (new GroupCgroups(owner).groups().contains(name)) {
                 found.add("cgroup");
             }
             if (!Mounts.under(dataDir.resolve("groups").resolve(name)).isEmpty()) {
