@@ -51,6 +51,7 @@ public final class ErrorBodies {
             case 404 -> "NAME_UNKNOWN";
             case 405 -> "UNSUPPORTED";
             case 429 -> "TOOMANYREQUESTS";
+            case 503 -> "UNAVAILABLE";
             default -> status >= 500 ? "UNKNOWN" : "UNSUPPORTED";
         };
     }

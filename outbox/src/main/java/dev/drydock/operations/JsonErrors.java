@@ -26,6 +26,13 @@ public class JsonErrors {
     }
 
     private static void failed(RoutingContext ctx) {
+        if (ctx.failure() != null && DatabaseUnavailable.is(ctx.failure())) {
+            LOG.warnf("%s %s: %s (%s)", ctx.request().method(), ctx.request().path(), DatabaseUnavailable.MESSAGE,
+                    ctx.failure().getMessage());
+            ctx.response().putHeader("Retry-After", DatabaseUnavailable.RETRY_AFTER);
+            answer(ctx, 503, DatabaseUnavailable.MESSAGE);
+            return;
+        }
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
         if (status >= 500) {
             String id = UUID.randomUUID().toString();

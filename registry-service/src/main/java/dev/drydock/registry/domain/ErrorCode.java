@@ -24,6 +24,8 @@ public enum ErrorCode {
     LOCKED(405, "the operation is disallowed on this registry, repository or image"),
     /** The Host names no registry of this service (421 Misdirected Request); on the wire NAME_UNKNOWN. */
     MISDIRECTED(421, "no registry answers to this host"),
+    /** The database (or another dependency) cannot be reached now; Distribution's own code for 503. */
+    UNAVAILABLE(503, "service unavailable"),
     UNKNOWN(500, "unknown error");
 
     private final int status;

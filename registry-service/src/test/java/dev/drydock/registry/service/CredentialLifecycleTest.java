@@ -265,6 +265,9 @@ class CredentialLifecycleTest {
             from("127.0.0.21").header("Host", host).header("Authorization", basic("warm-up" + i, "guess"))
                     .get("/oauth2/token");
         }
+        // a right password no success cache knows yet, for the moment the name is blocked (a regeneration forgets
+        // every remembered success, so it comes before the owner's sign-in)
+        String second = adminPassword(registry, "password2");
         from("127.0.0.21").header("Host", host).header("Authorization", basic(registry, password))
                 .get("/oauth2/token").then().statusCode(200);
 
@@ -291,6 +294,12 @@ class CredentialLifecycleTest {
             pool.shutdownNow();
         }
         double seconds = serverSecondsSince(cpu);
+        // at once, while the first block lasts: a password not checked recently is refused too, from any address,
+        // uncounted; the owner, signed in a moment ago, is not locked out by the guesser
+        from("127.0.0.23").header("Host", host).header("Authorization", basic(registry, second))
+                .get("/oauth2/token").then().statusCode(429).header("Retry-After", not(equalTo(null)));
+        from("127.0.0.23").header("Host", host).header("Authorization", basic(registry, password))
+                .get("/oauth2/token").then().statusCode(200);
         long refused = statuses.stream().filter(s -> s == 429).count();
         long hashed = statuses.stream().filter(s -> s == 401).count();
         // five guesses of a user name are checked; each further one is refused before its hash (~0.2 s of CPU)
@@ -305,13 +314,6 @@ class CredentialLifecycleTest {
         assertTrue(seconds < 14 * hash, "100 guesses cost the registry " + seconds + " s of CPU, "
                 + seconds / hash + " hashes");
 
-        // the owner, signed in a moment ago, is not locked out by the guesser; a password not checked recently is
-        // refused while the user name is blocked, from any address, uncounted
-        from("127.0.0.23").header("Host", host).header("Authorization", basic(registry, password))
-                .get("/oauth2/token").then().statusCode(200);
-        String second = adminPassword(registry, "password2");
-        from("127.0.0.23").header("Host", host).header("Authorization", basic(registry, second))
-                .get("/oauth2/token").then().statusCode(429).header("Retry-After", not(equalTo(null)));
         // once the block is over one more guess is heard; its failure blocks for twice as long
         await().atMost(Duration.ofSeconds(30)).until(() -> from("127.0.0.22").header("Host", host)
                 .header("Authorization", basic(registry, "one-more")).get("/oauth2/token").statusCode() == 401);

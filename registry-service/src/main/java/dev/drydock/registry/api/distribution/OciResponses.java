@@ -2,6 +2,7 @@ package dev.drydock.registry.api.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.operations.DatabaseUnavailable;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +10,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
+
+import java.util.Map;
 
 
 /** Writes /v2 answers: JSON bodies and the spec's error body {@code {"errors":[{code, message, detail}]}}. */
@@ -48,7 +51,9 @@ final class OciResponses {
             return;
         }
         RegistryException error = failure instanceof RegistryException r ? r : unexpected(ctx, failure);
-        if (error.code().status() >= 500) {
+        if (error.code() == ErrorCode.UNAVAILABLE) {
+            LOG.warnf("%s %s: %s", ctx.request().method(), ctx.request().path(), error.getMessage());
+        } else if (error.code().status() >= 500) {
             LOG.errorf("%s %s failed: %s", ctx.request().method(), ctx.request().path(), error.getMessage());
         } else {
             LOG.debugf("%s %s -> %d %s: %s", ctx.request().method(), ctx.request().path(), error.code().status(),
@@ -68,6 +73,10 @@ final class OciResponses {
     }
 
     private static RegistryException unexpected(RoutingContext ctx, Throwable failure) {
+        if (DatabaseUnavailable.is(failure)) {
+            return new RegistryException(ErrorCode.UNAVAILABLE, DatabaseUnavailable.MESSAGE, null,
+                    Map.of("Retry-After", DatabaseUnavailable.RETRY_AFTER));
+        }
         LOG.errorf(failure, "%s %s failed unexpectedly", ctx.request().method(), ctx.request().path());
         return new RegistryException(ErrorCode.UNKNOWN, "internal error");
     }
