@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/task-stack.sh outage
-pg=$(head -n1 "$DRYDOCK_HOME/postgres/data/postmaster.pid" 2>/dev/null || pgrep -f "postgres -D $DRYDOCK_HOME" | head -n1)
+# the postmaster is whoever listens on the stack's PostgreSQL port
+pg=$(ss -Hltnp "sport = :$DRYDOCK_PG_PORT" | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2)
 probe() {
   local name=$1 url=$2
   curl -s -o "$work/body" -w "$name %{http_code} %{time_total}s retry-after=%header{retry-after}\n" --max-time 60 \
@@ -22,10 +23,13 @@ round() {
   probe "registry readiness" "http://$REG/q/health/ready"
 }
 echo "== PostgreSQL up"; round
-kill -STOP "$pg"; trap 'kill -CONT "$pg" 2>/dev/null; cleanup' EXIT
+# the postmaster and every backend: a frozen server answers nothing on its open connections either
+pids="$pg $(pgrep -P "$pg" | tr '\n' ' ')"
+echo "freezing PostgreSQL: $pids"
+kill -STOP $pids; trap 'kill -CONT $pids 2>/dev/null; cleanup' EXIT
 sleep 11   # past the registry resolver's 10 s cache, so every request needs the database
 echo "== PostgreSQL frozen"; round
-kill -CONT "$pg"
+kill -CONT $pids
 echo "== PostgreSQL back"; start=$(date +%s)
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "http://$REG/v2/_catalog")" = 200 ]; do sleep 0.5; done
 echo "recovered after $(( $(date +%s) - start )) s"; round

@@ -14,8 +14,8 @@ import java.time.Duration;
  * No request waits longer than its deadline for an answer to begin: a request whose response has not started by
  * then (a database frozen mid-query, a dependency that never answers) is answered 503 with Retry-After and its
  * connection closed, whatever it was waiting for. Readiness gets a deadline of its own (a probe must answer within
- * a second, whatever the database does). Requests that wait by design are left alone: those still sending their
- * body (uploads), followed logs, exec (bounded by its own timeout), import and garbage collection.
+ * a second, whatever the database does). Requests that wait by design are left alone: uploads (a body over 64 KiB
+ * or chunked), followed logs, exec (bounded by its own timeout), import and garbage collection.
  */
 @ApplicationScoped
 public class RequestDeadline {
@@ -53,12 +53,25 @@ public class RequestDeadline {
     private static boolean waitsByDesign(RoutingContext ctx, String path) {
         String query = ctx.request().query();
         return path.contains("/exec") || path.endsWith("/import") || path.equals("/api/v1/gc")
-                || (query != null && query.contains("follow=true"));
+                || (query != null && query.contains("follow=true")) || largeBody(ctx);
+    }
+
+    /** An upload: as slow as its client, so no deadline (a small body is read long before one). */
+    private static boolean largeBody(RoutingContext ctx) {
+        if ("chunked".equalsIgnoreCase(ctx.request().getHeader("Transfer-Encoding"))) {
+            return true;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        try {
+            return length != null && Long.parseLong(length.strip()) > 64 * 1024;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private void expire(RoutingContext ctx, boolean probe) {
-        if (ctx.response().headWritten() || ctx.response().closed() || !ctx.request().isEnded()) {
-            // answering already, gone, or still receiving a body (an upload is as slow as its client)
+        if (ctx.response().headWritten() || ctx.response().closed()) {
+            // answering already, or gone
             return;
         }
         LOG.warnf("%s %s: no answer within %d ms; 503", ctx.request().method(), ctx.request().path(),

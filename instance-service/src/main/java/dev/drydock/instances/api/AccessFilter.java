@@ -3,6 +3,7 @@ package dev.drydock.instances.api;
 import dev.drydock.instances.config.InstancesConfig;
 import dev.drydock.instances.service.Node;
 import dev.drydock.oci.client.LoginServers;
+import dev.drydock.operations.DatabaseUnavailable;
 import dev.drydock.oci.client.TokenEndpoint;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -47,8 +48,9 @@ public class AccessFilter {
             try {
                 grant = tokens.check(node.loginServer("default"), credentials[0], credentials[1]);
             } catch (IOException e) {
-                return ErrorMappers.error(Response.Status.SERVICE_UNAVAILABLE, "RegistryUnavailable",
-                        "cannot check credentials with the registry: " + e.getMessage());
+                return Response.fromResponse(ErrorMappers.error(Response.Status.SERVICE_UNAVAILABLE,
+                        "RegistryUnavailable", "cannot check credentials with the registry: " + e.getMessage()))
+                        .header("Retry-After", DatabaseUnavailable.RETRY_AFTER).build();
             }
             if (grant.isEmpty()) {
                 return challenge("incorrect username or password");

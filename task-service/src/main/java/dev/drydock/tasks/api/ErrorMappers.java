@@ -5,6 +5,7 @@ import dev.drydock.tasks.domain.TaskFileException;
 import dev.drydock.tasks.service.ConflictException;
 import dev.drydock.tasks.service.InvalidRequestException;
 import dev.drydock.tasks.service.RegistryUnavailableException;
+import dev.drydock.operations.DatabaseUnavailable;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -52,6 +53,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unavailable(RegistryUnavailableException e) {
-        return error(Response.Status.SERVICE_UNAVAILABLE, "RegistryUnavailable", e.getMessage());
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, "RegistryUnavailable", e.getMessage()))
+                .header("Retry-After", DatabaseUnavailable.RETRY_AFTER).build();
     }
 }
