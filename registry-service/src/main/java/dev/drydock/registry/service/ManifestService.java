@@ -189,31 +189,29 @@ public class ManifestService {
                 : manifests.sizesIn(tx, repositoryId, children.stream().map(d -> d.digest().toString()).toList());
         return sizes.chain(found -> present.map(foundChildren -> {
             List<String> missing = new ArrayList<>();
-            for (Descriptor blob : blobs) {
-                Long size = found.get(blob.digest().toString());
-                if (size == null) {
-                    missing.add(blob.digest().toString());
-                } else if (size != blob.size()) {
-                    throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor of " + blob.digest()
-                            + " says " + blob.size() + " bytes, the blob has " + size, blob.digest().toString());
-                }
-            }
-            for (Descriptor child : children) {
-                Long size = foundChildren.get(child.digest().toString());
-                if (size == null) {
-                    missing.add(child.digest().toString());
-                } else if (size != child.size()) {
-                    // a client trusting the descriptor would read too little or wait for bytes that never come
-                    throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor of " + child.digest()
-                            + " says " + child.size() + " bytes, the manifest has " + size, child.digest().toString());
-                }
-            }
+            // a client trusting a descriptor's size would read too little or wait for bytes that never come
+            checkSizes(blobs, found, "blob", missing);
+            checkSizes(children, foundChildren, "manifest", missing);
             if (!missing.isEmpty()) {
                 throw RegistryException.each(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "blob unknown to registry", missing.stream().distinct().toList());
             }
             return null;
         })).replaceWithVoid();
+    }
+
+    /** Adds descriptors of nothing stored to {@code missing}; a stored one of another size is MANIFEST_INVALID. */
+    private static void checkSizes(List<Descriptor> descriptors, Map<String, Long> stored, String what,
+            List<String> missing) {
+        for (Descriptor d : descriptors) {
+            Long size = stored.get(d.digest().toString());
+            if (size == null) {
+                missing.add(d.digest().toString());
+            } else if (size != d.size()) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor of " + d.digest() + " says "
+                        + d.size() + " bytes, the " + what + " has " + size, d.digest().toString());
+            }
+        }
     }
 
     public Uni<StoredManifest> get(long registryId, RepositoryName name, Reference reference) {
