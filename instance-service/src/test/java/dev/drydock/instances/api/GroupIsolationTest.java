@@ -115,7 +115,7 @@ class GroupIsolationTest {
             String spawned = exec(name, "i=0; while [ $i -lt 200 ]; do sleep 0 >/dev/null 2>&1 & i=$((i+1)); done;"
                     + " echo spawned").getString("stdout");
             assertTrue(spawned.contains("spawned"), spawned);
-            Path procs = Path.of("/sys/fs/cgroup/pids/drydock", name, "main", "cgroup.procs");
+            Path procs = Path.of("/sys/fs/cgroup/pids" + node.cgroups().path(name, "main"), "cgroup.procs");
             Awaitility.await().atMost(QUICK).until(() -> zombies(procs) == 0);
             assertTrue(Files.exists(procs), "the container's cgroup is where it should be: " + procs);
         } finally {
