@@ -1,5 +1,6 @@
 package dev.drydock.instances.api;
 
+import dev.drydock.operations.ManagementErrors;
 import dev.drydock.instances.config.InstancesConfig;
 import dev.drydock.instances.service.Node;
 import dev.drydock.oci.client.LoginServers;
@@ -48,7 +49,7 @@ public class AccessFilter {
             try {
                 grant = tokens.check(node.loginServer("default"), credentials[0], credentials[1]);
             } catch (IOException e) {
-                return Response.fromResponse(ErrorMappers.error(Response.Status.SERVICE_UNAVAILABLE,
+                return Response.fromResponse(ManagementErrors.of(Response.Status.SERVICE_UNAVAILABLE,
                         "RegistryUnavailable", "cannot check credentials with the registry: " + e.getMessage()))
                         .header("Retry-After", DatabaseUnavailable.RETRY_AFTER).build();
             }
@@ -58,14 +59,12 @@ public class AccessFilter {
             String kind = grant.get().claims().path("kind").asText();
             String subject = grant.get().claims().path("sub").asText();
             boolean allowed = kind.equals("MANAGEMENT") || (kind.equals("SERVICE") && subject.equals("task-service"));
-            return allowed ? null : ErrorMappers.error(Response.Status.FORBIDDEN, "Forbidden",
+            return allowed ? null : ManagementErrors.of(Response.Status.FORBIDDEN, "Forbidden",
                     "container groups need the administrator's credentials");
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private static Response challenge(String message) {
-        Response error = ErrorMappers.error(Response.Status.UNAUTHORIZED, "Unauthorized", message);
-        return Response.fromResponse(error).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"drydock instances\"")
-                .build();
+        return ManagementErrors.basicChallenge("drydock instances", message);
     }
 }

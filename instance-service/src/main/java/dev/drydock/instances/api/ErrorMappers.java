@@ -1,15 +1,14 @@
 package dev.drydock.instances.api;
 
+import dev.drydock.operations.ManagementErrors;
 import dev.drydock.documents.DocumentException;
 import dev.drydock.instances.service.Capacity;
 import dev.drydock.instances.service.ConflictException;
 import dev.drydock.instances.service.InvalidRequestException;
 import dev.drydock.instances.service.NotFoundException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,42 +17,31 @@ import java.util.Map;
  */
 public class ErrorMappers {
 
-    static Response error(Response.Status status, String code, String message) {
-        return error(status.getStatusCode(), code, message, Map.of());
-    }
-
-    static Response error(int status, String code, String message, Map<String, Object> extra) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        error.putAll(extra);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", error)).build();
-    }
-
     @ServerExceptionMapper
     public Response document(DocumentException e) {
-        return error(400, "InvalidContainerGroup", e.getMessage(), Map.of("line", e.line(), "column", e.column()));
+        return ManagementErrors.of(400, "InvalidContainerGroup", e.getMessage(),
+                Map.of("line", e.line(), "column", e.column()));
     }
 
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
-        return error(Response.Status.BAD_REQUEST, "InvalidRequest", e.getMessage());
+        return ManagementErrors.of(Response.Status.BAD_REQUEST, "InvalidRequest", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
-        return error(Response.Status.NOT_FOUND, "ResourceNotFound", e.getMessage());
+        return ManagementErrors.of(Response.Status.NOT_FOUND, "ResourceNotFound", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response conflict(ConflictException e) {
-        return error(Response.Status.CONFLICT, "Conflict", e.getMessage());
+        return ManagementErrors.of(Response.Status.CONFLICT, "Conflict", e.getMessage());
     }
 
     /** ACI answers a group that does not fit with ServiceUnavailable; capacity may free as other groups stop. */
     @ServerExceptionMapper
     public Response capacity(Capacity.InsufficientCapacityException e) {
-        return Response.fromResponse(error(503, "ServiceUnavailable", e.getMessage(), Map.of()))
+        return Response.fromResponse(ManagementErrors.of(503, "ServiceUnavailable", e.getMessage(), Map.of()))
                 .header("Retry-After", "60").build();
     }
 }

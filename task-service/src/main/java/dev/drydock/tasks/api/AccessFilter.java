@@ -1,5 +1,6 @@
 package dev.drydock.tasks.api;
 
+import dev.drydock.operations.ManagementErrors;
 import dev.drydock.oci.client.TokenEndpoint;
 import dev.drydock.tasks.config.TasksConfig;
 import dev.drydock.tasks.service.RegistryAccess;
@@ -37,7 +38,7 @@ public class AccessFilter {
         }
         Matcher m = REGISTRY.matcher(path);
         if (!m.matches() || !m.group(1).matches("[A-Za-z0-9]{1,50}")) {
-            return Uni.createFrom().item(ErrorMappers.error(Response.Status.NOT_FOUND, "NotFound",
+            return Uni.createFrom().item(ManagementErrors.of(Response.Status.NOT_FOUND, "NotFound",
                     "the tasks API lives under /api/v1/registries/<registry>/"));
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -48,14 +49,12 @@ public class AccessFilter {
         return registry.check(m.group(1).toLowerCase(), credentials[0], credentials[1]).map(verdict -> switch (verdict) {
             case ALLOWED -> null;
             case UNAUTHENTICATED -> challenge("incorrect username or password");
-            case FORBIDDEN -> ErrorMappers.error(Response.Status.FORBIDDEN, "Forbidden",
+            case FORBIDDEN -> ManagementErrors.of(Response.Status.FORBIDDEN, "Forbidden",
                     "tasks need the administrator or the registry's admin user");
         });
     }
 
     private static Response challenge(String message) {
-        Response error = ErrorMappers.error(Response.Status.UNAUTHORIZED, "Unauthorized", message);
-        return Response.fromResponse(error).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"drydock tasks\"")
-                .build();
+        return ManagementErrors.basicChallenge("drydock tasks", message);
     }
 }
