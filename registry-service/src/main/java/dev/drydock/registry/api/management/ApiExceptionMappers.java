@@ -1,7 +1,7 @@
 package dev.drydock.registry.api.management;
 
+import dev.drydock.operations.ManagementErrors;
 import dev.drydock.registry.domain.Refusal;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -16,17 +16,6 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response refused(Refusal e) {
         LOG.debugf("refused: %s %s", e.kind(), e.getMessage());
-        return body(e.kind().status(), e.kind().code(), e.getMessage());
-    }
-
-    static Response body(int status, String code, String message) {
-        return body(status, code, message, Map.of());
-    }
-
-    static Response body(int status, String code, String message, Map<String, String> headers) {
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", Map.of("code", code, "message", message)));
-        headers.forEach(response::header);
-        return response.build();
+        return ManagementErrors.of(e.kind().status(), e.kind().code(), e.getMessage(), Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package dev.drydock.registry.api.management;
 
+import dev.drydock.operations.ManagementErrors;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.auth.BasicCredentials;
 import dev.drydock.registry.service.AccessControl;
@@ -7,7 +8,6 @@ import dev.drydock.registry.service.Authenticator;
 import dev.drydock.registry.service.SourceAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -38,12 +38,13 @@ public class ManagementAccessFilter {
         Optional<BasicCredentials> basic = BasicCredentials.fromHeader(request.getHeader("Authorization"));
         Uni<Boolean> allowed = basic.isEmpty() ? Uni.createFrom().item(false)
                 : authenticator.isAdministrator(basic.get().user(), basic.get().password(), SourceAddress.of(request));
-        return allowed.map(ok -> ok ? (Response) null : Response.status(401)
-                        .header("WWW-Authenticate", "Basic realm=\"drydock\"").type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(Map.of("error", Map.of("code", "Unauthorized",
-                                "message", "the management API needs the administrator's credentials"))).build())
-                .onFailure(RegistryException.class).recoverWithItem(e -> ApiExceptionMappers.body(
-                        ((RegistryException) e).code().status(), "TooManyRequests", e.getMessage(),
-                        ((RegistryException) e).headers()));
+        return allowed.map(ok -> ok ? (Response) null : ManagementErrors.basicChallenge("drydock",
+                        "the management API needs the administrator's credentials"))
+                .onFailure(RegistryException.class).recoverWithItem(e -> {
+                    Response.ResponseBuilder refused = Response.fromResponse(ManagementErrors.of(
+                            ((RegistryException) e).code().status(), "TooManyRequests", e.getMessage(), Map.of()));
+                    ((RegistryException) e).headers().forEach(refused::header);
+                    return refused.build();
+                });
     }
 }
