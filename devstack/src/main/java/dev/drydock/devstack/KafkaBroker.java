@@ -73,6 +73,7 @@ public final class KafkaBroker extends SupervisedServer {
         return "127.0.0.1:" + port;
     }
 
+    @Override
     public synchronized void start(Duration timeout) {
         Path props = writeServerProperties();
         List<String> command = List.of(

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The local stack's supervisor: PostgreSQL, Kafka and the three services as child processes of this one JVM.
@@ -29,6 +28,9 @@ public final class LocalStack {
      */
     public static final String ALLOW_HOST_HEADER = "-Djdk.httpclient.allowRestrictedHeaders=host";
 
+
+    /** Where the supervisor keeps the state of every program, for {@code drydock-stack status}. */
+    public static final String STATUS_FILE = "stack-status";
 
     /** A service of the stack: its module directory, HTTP port variable and its own database. */
     record Service(String name, String module, String portVariable, String database) {
@@ -49,33 +51,25 @@ public final class LocalStack {
         createDirectories(logs);
 
         log("starting PostgreSQL and Kafka under " + home);
+        Duration startTimeout = Duration.ofSeconds(120);
         Infrastructure infra = Infrastructure.start(home, intEnv("DRYDOCK_PG_PORT"), intEnv("DRYDOCK_KAFKA_PORT"),
-                true, Duration.ofSeconds(120));
-        List<SupervisedProcess> services = new ArrayList<>();
+                true, startTimeout);
+        Supervisor supervisor = new Supervisor(home.resolve(STATUS_FILE), LocalStack::log);
         CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
             log("stopping");
-            // reverse order of start: services first, so none of them sees its database vanish
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).close();
-            }
+            // the reverse order of start: services first, so none of them sees its database vanish
+            supervisor.close();
             infra.close();
             log("stopped");
             stopped.countDown();
         }, "stack-shutdown"));
 
+        supervisor.keep("postgres", infra.postgres().process(), () -> infra.postgres().restart(startTimeout));
+        supervisor.keep("kafka", infra.kafka().process(), () -> infra.kafka().restart(startTimeout));
         for (Service service : SERVICES) {
             PostgresServer.ServiceDatabase database = infra.postgres().serviceDatabase(service.database());
-            SupervisedProcess process = startService(service, database, infra, home, repo, logs);
-            // an operator sees a service that dies on its own here and in `drydock-stack status`
-            process.onExit().thenRun(() -> {
-                if (!stopping.get()) {
-                    log(service.module() + " exited; see " + logs.resolve(service.module() + ".log"));
-                }
-            });
-            services.add(process);
+            supervisor.keep(service.name(), () -> startService(service, database, infra, home, repo, logs));
         }
         log("postgres 127.0.0.1:" + infra.postgres().port() + ", kafka " + infra.kafka().bootstrapServers()
                 + ", services started");

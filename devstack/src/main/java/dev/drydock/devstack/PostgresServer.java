@@ -70,6 +70,7 @@ public final class PostgresServer extends SupervisedServer {
         return "postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    @Override
     public synchronized void start(Duration timeout) {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         adminPassword = secrets.get("admin");

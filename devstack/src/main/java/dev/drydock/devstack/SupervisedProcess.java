@@ -81,6 +81,11 @@ public final class SupervisedProcess implements AutoCloseable {
         return shell.onExit().thenApply(p -> null);
     }
 
+    /** How the program ended: its exit status, or 128 + the signal that ended it (137 after kill -9). */
+    public int exitStatus() {
+        return shell.exitValue();
+    }
+
     /** The supervised program's own pid (not the watchdog shell's). */
     public long childPid() {
         return childPid;

@@ -15,24 +15,32 @@ import java.util.concurrent.TimeUnit;
  * Every service's reactive PostgreSQL pool, with bounds Quarkus does not configure: a connection attempt gives up
  * after {@code drydock.database.connect-timeout}, and a request waiting for a connection of a full pool after
  * {@code drydock.database.acquire-timeout}. With the database stopped or frozen, a request then fails within seconds
- * ({@link DatabaseUnavailable}: 503 with Retry-After) instead of waiting as long as its client does.
+ * ({@link DatabaseUnavailable}: 503 with Retry-After) instead of waiting as long as its client does. The server ends
+ * a statement that runs longer than {@code drydock.database.statement-timeout}, and a session that sits in an open
+ * transaction that long (both PostgreSQL settings of the session), so that neither holds locks for ever.
  */
 @Singleton
 public class BoundedPgPool implements PgPoolCreator {
 
     private final Duration connect;
     private final Duration acquire;
+    private final Duration statement;
 
     BoundedPgPool(@ConfigProperty(name = "drydock.database.connect-timeout", defaultValue = "5s") Duration connect,
-            @ConfigProperty(name = "drydock.database.acquire-timeout", defaultValue = "5s") Duration acquire) {
+            @ConfigProperty(name = "drydock.database.acquire-timeout", defaultValue = "5s") Duration acquire,
+            @ConfigProperty(name = "drydock.database.statement-timeout", defaultValue = "60s") Duration statement) {
         this.connect = connect;
         this.acquire = acquire;
+        this.statement = statement;
     }
 
     @Override
     public Pool create(Input input) {
         List<PgConnectOptions> servers = input.pgConnectOptionsList();
-        servers.forEach(options -> options.setConnectTimeout((int) connect.toMillis()));
+        String statementMillis = String.valueOf(statement.toMillis());
+        servers.forEach(options -> options.setConnectTimeout((int) connect.toMillis())
+                .addProperty("statement_timeout", statementMillis)
+                .addProperty("idle_in_transaction_session_timeout", statementMillis));
         input.poolOptions().setConnectionTimeout((int) acquire.toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         return PgBuilder.pool().with(input.poolOptions()).connectingTo(List.copyOf(servers)).using(input.vertx())
