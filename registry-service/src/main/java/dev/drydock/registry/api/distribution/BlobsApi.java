@@ -21,7 +21,7 @@ class BlobsApi {
     }
 
     Uni<Void> get(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         Digest digest = Params.digest(req.reference());
         return blobs.size(req.registryId(), req.name(), digest).invoke(size -> {
             Optional<ByteRange> range = ByteRange.parse(req.request().getHeader("Range"), size);
@@ -48,7 +48,7 @@ class BlobsApi {
 
     Uni<Void> delete(DistributionRequest req) {
         Digest digest = Params.digest(req.reference());
-        req.request().resume();
+        req.resumeBody();
         return blobs.unlink(req.registryId(), req.name(), digest).invoke(() -> OciResponses.empty(req.context(), 202));
     }
 }

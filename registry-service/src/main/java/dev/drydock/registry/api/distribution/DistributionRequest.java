@@ -20,6 +20,16 @@ public record DistributionRequest(RoutingContext context, Registry registry, Dis
         return context.request();
     }
 
+    /**
+     * Lets the paused body flow (to its end, when nobody reads it). A body already read to its end is left alone:
+     * over HTTP/2 resuming it then fails the request.
+     */
+    public void resumeBody() {
+        if (!request().isEnded()) {
+            request().resume();
+        }
+    }
+
     public HttpServerResponse response() {
         return context.response();
     }

@@ -135,7 +135,7 @@ public class DistributionRouter {
     }
 
     private static Uni<Void> base(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         OciResponses.json(req.context(), 200, Map.of());
         return Uni.createFrom().voidItem();
     }

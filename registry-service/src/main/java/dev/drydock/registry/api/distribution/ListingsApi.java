@@ -27,7 +27,7 @@ class ListingsApi {
     }
 
     Uni<Void> tags(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         int n = Params.pageSize(req.query("n"), config.defaultPageSize());
         return discovery.tags(req.registryId(), req.name(), req.query("last"), n).invoke(page -> {
             link(req, page, n, "/v2/" + req.name().value() + "/tags/list");
@@ -39,7 +39,7 @@ class ListingsApi {
     }
 
     Uni<Void> catalog(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         int n = Params.pageSize(req.query("n"), config.defaultPageSize());
         return discovery.catalog(req.registryId(), req.query("last"), n).invoke(page -> {
             link(req, page, n, "/v2/_catalog");
@@ -48,7 +48,7 @@ class ListingsApi {
     }
 
     Uni<Void> referrers(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         var subject = Params.digest(req.reference());
         String artifactType = req.query("artifactType");
         return discovery.referrers(req.registryId(), req.name(), subject, artifactType).invoke(referrers -> {

@@ -77,14 +77,14 @@ class ManifestsApi {
     }
 
     Uni<Void> delete(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         return manifests.delete(req.registry(), req.name(), readReference(req), req.origin())
                 .invoke(() -> OciResponses.empty(req.context(), 202));
     }
 
     /** An unreadable reference names nothing here: 404, as the conformance suite expects. */
     private static Reference readReference(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         try {
             return Reference.parse(req.reference());
         } catch (InvalidReferenceException e) {

@@ -40,7 +40,7 @@ class UploadsApi {
     }
 
     private Uni<Void> startSession(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         return uploads.start(req.registryId(), req.name()).invoke(id -> progress(req, 202, id, 0)).replaceWithVoid();
     }
 
@@ -55,7 +55,7 @@ class UploadsApi {
     }
 
     private static Void created(DistributionRequest req, Digest digest) {
-        req.request().resume();
+        req.resumeBody();
         req.response().setStatusCode(201)
                 .putHeader("Location", req.location("/blobs/" + digest))
                 .putHeader("Docker-Content-Digest", digest.toString())
@@ -87,7 +87,7 @@ class UploadsApi {
     }
 
     Uni<Void> cancel(DistributionRequest req) {
-        req.request().resume();
+        req.resumeBody();
         return session(req).chain(uploads::cancel).invoke(() -> OciResponses.empty(req.context(), 204));
     }
 

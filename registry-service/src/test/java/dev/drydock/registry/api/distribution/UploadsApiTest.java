@@ -5,9 +5,14 @@ import dev.drydock.devstack.DevStackTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Arrays;
 
 import static dev.drydock.registry.testing.Oci.assertError;
@@ -18,6 +23,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 @WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -36,6 +42,32 @@ class UploadsApiTest {
                 .then().statusCode(201)
                 .header("Location", "/v2/" + repo + "/blobs/" + digest(content))
                 .header("Docker-Content-Digest", digest(content));
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
+    /**
+     * Java's HTTP client upgrades a plain connection to HTTP/2 (h2c); a closing PUT without a body then arrives read to
+     * its end, which once made the registry answer 500.
+     */
+    @Test
+    void aChunkedUploadOverHttp2ClosesWithAnEmptyPut() throws Exception {
+        String repo = repo("uploads/h2c");
+        byte[] content = bytes(50_000);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String base = "http://localhost:" + RestAssured.port;
+        HttpResponse<Void> post = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo
+                + "/blobs/uploads/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> patch = client.send(HttpRequest.newBuilder(URI.create(base
+                        + post.headers().firstValue("Location").orElseThrow()))
+                .header("Content-Type", "application/octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(HttpClient.Version.HTTP_2, patch.version(), "the client spoke HTTP/2");
+        HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(base
+                        + patch.headers().firstValue("Location").orElseThrow() + "?digest=" + digest(content)))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, put.statusCode(), put.body());
         assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
     }
 
