@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,7 @@ public class BoundedPgPool implements PgPoolCreator {
     private final Duration connect;
     private final Duration acquire;
     private final Duration statement;
+    private volatile PgConnectOptions options;
 
     BoundedPgPool(@ConfigProperty(name = "drydock.database.connect-timeout", defaultValue = "5s") Duration connect,
             @ConfigProperty(name = "drydock.database.acquire-timeout", defaultValue = "5s") Duration acquire,
@@ -34,6 +36,11 @@ public class BoundedPgPool implements PgPoolCreator {
         this.statement = statement;
     }
 
+    /** How the pool connects, once it exists: for a connection of its own that watches the database. */
+    Optional<PgConnectOptions> connectOptions() {
+        return Optional.ofNullable(options);
+    }
+
     @Override
     public Pool create(Input input) {
         List<PgConnectOptions> servers = input.pgConnectOptionsList();
@@ -41,6 +48,7 @@ public class BoundedPgPool implements PgPoolCreator {
         servers.forEach(options -> options.setConnectTimeout((int) connect.toMillis())
                 .addProperty("statement_timeout", statementMillis)
                 .addProperty("idle_in_transaction_session_timeout", statementMillis));
+        options = new PgConnectOptions(servers.get(0));
         input.poolOptions().setConnectionTimeout((int) acquire.toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         return PgBuilder.pool().with(input.poolOptions()).connectingTo(List.copyOf(servers)).using(input.vertx())

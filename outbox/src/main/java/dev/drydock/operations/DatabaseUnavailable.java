@@ -26,8 +26,10 @@ public final class DatabaseUnavailable {
             }
             if (t instanceof PgException pg && pg.getSqlState() != null) {
                 String state = pg.getSqlState();
-                // 08: connection exceptions, 57P: shutdown and crash recovery, 53: out of connections or memory
-                return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+                // 08: connection exceptions, 57P: shutdown and crash recovery, 53: out of connections or memory,
+                // 57014: a statement ended by statement_timeout (BoundedPgPool), which a retry may well pass
+                return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+                        || state.equals("57014");
             }
             String name = t.getClass().getSimpleName();
             // the SQL client's own: a closed connection, a pool that gave no connection in time

@@ -310,6 +310,27 @@ class GroupsResourceTest {
         delete(name);
     }
 
+    /**
+     * A followed log outlives the server's idle timeout (5 s in tests) while the container is silent longer; over
+     * HTTP/2, as Java's client upgrades a plain connection to it.
+     */
+    @Test
+    void aFollowedLogSurvivesSilenceLongerThanTheIdleTimeout() throws Exception {
+        String name = name("quiet");
+        put(name, group(name, "Never", containerYaml("quiet", image, "['/bin/sh', '-c', 'echo first; sleep 8; echo last']",
+                null), null)).then().statusCode(201);
+        await(name, Duration.ofSeconds(30), v -> logs(name, "quiet").contains("first"));
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(RestAssured.baseURI + ":" + RestAssured.port + BASE + name
+                        + "/containers/quiet/logs?follow=true")).header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((RegistryTestResource.ADMIN + ":" + RegistryTestResource.ADMIN_PASSWORD)
+                                .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream stream = response.body()) {
+            assertEquals("first\nlast\n", new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        delete(name);
+    }
+
     @Test
     void aFailingLivenessProbeKillsAndRestartsTheContainer() {
         String name = name("probe");

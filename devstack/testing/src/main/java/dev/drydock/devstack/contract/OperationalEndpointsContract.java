@@ -1,9 +1,14 @@
 package dev.drydock.devstack.contract;
 
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * template, and the OpenAPI document.
  */
 public abstract class OperationalEndpointsContract {
+
+    /**
+     * Slowloris: a client that sends half its headers and falls silent is disconnected by the server's idle timeout
+     * (5 s in tests) instead of holding the connection for ever. A server that kept it would leave the read blocked
+     * until the socket's own 30 s timeout, which fails the test.
+     */
+    @Test
+    public void aClientSilentHalfwayThroughItsHeadersIsDisconnected() throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\nX-Half: ".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals(-1, socket.getInputStream().read(), "the server closes the connection without an answer");
+        }
+    }
 
     /**
      * Readiness is the database's (an API without it can only answer 503); Kafka is left out, since every API works
