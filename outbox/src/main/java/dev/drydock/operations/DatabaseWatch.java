@@ -37,7 +37,7 @@ public class DatabaseWatch {
     }
 
     void start(@Observes StartupEvent event) {
-        vertx.setPeriodic(INTERVAL_MILLIS, id -> vertx.runOnContext(v -> ask()));
+        vertx.setPeriodic(INTERVAL_MILLIS, id -> ask());
     }
 
     /** True while the last question failed or has waited past its patience. */

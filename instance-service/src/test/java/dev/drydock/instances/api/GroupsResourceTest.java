@@ -286,11 +286,7 @@ class GroupsResourceTest {
                 .then().statusCode(201);
         awaitState(name, "Running");
         await(name, Duration.ofSeconds(30), v -> logs(name, "talker").contains("first"));
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(RestAssured.baseURI + ":" + RestAssured.port + BASE + name
-                        + "/containers/talker/logs?follow=true")).header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((RegistryTestResource.ADMIN + ":" + RegistryTestResource.ADMIN_PASSWORD)
-                                .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = follow(name, "talker");
         assertEquals(200, response.statusCode());
         try (InputStream stream = response.body()) {
             // the first line arrives while the container still runs: streamed, not collected at the end
@@ -320,15 +316,20 @@ class GroupsResourceTest {
         put(name, group(name, "Never", containerYaml("quiet", image, "['/bin/sh', '-c', 'echo first; sleep 8; echo last']",
                 null), null)).then().statusCode(201);
         await(name, Duration.ofSeconds(30), v -> logs(name, "quiet").contains("first"));
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(RestAssured.baseURI + ":" + RestAssured.port + BASE + name
-                        + "/containers/quiet/logs?follow=true")).header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((RegistryTestResource.ADMIN + ":" + RegistryTestResource.ADMIN_PASSWORD)
-                                .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = follow(name, "quiet");
         try (InputStream stream = response.body()) {
             assertEquals("first\nlast\n", new String(stream.readAllBytes(), StandardCharsets.UTF_8));
         }
         delete(name);
+    }
+
+    /** A container's log followed as the administrator, with Java's HTTP client (which upgrades to HTTP/2). */
+    private static HttpResponse<InputStream> follow(String group, String container) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":"
+                        + RestAssured.port + BASE + group + "/containers/" + container + "/logs?follow=true"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (RegistryTestResource.ADMIN + ":" + RegistryTestResource.ADMIN_PASSWORD)
+                                .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     @Test
