@@ -18,12 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * GET /api/v1/registries/{registry}/check-health: the server side of az acr check-health. It checks the registry
- * exists, and what serving it needs: a token signing key, writable blob storage, the database, the Kafka broker
- * events go to. Each
- * failure carries an error code in ACR's style. 200 when healthy, else 503.
+ * exists, and what serving it needs: a token signing key, writable blob storage, the database (readiness), the Kafka
+ * broker events go to (wellness: its absence delays events, it does not stop the registry). Each failure carries an
+ * error code in ACR's style. 200 when healthy, else 503.
  */
 @Path("/api/v1/registries/{registry}/check-health")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,13 +42,16 @@ public class CheckHealthResource {
 
     @GET
     public Uni<Response> check(@PathParam("registry") String name) {
-        return registries.get(name).chain(registry -> health.getReadinessAsync().map(readiness -> {
+        // readiness (the database, storage) and wellness (the Kafka broker, which readiness leaves out)
+        return registries.get(name).chain(registry -> Uni.combine().all()
+                .unis(health.getReadinessAsync(), health.getWellnessAsync()).asTuple().map(reports -> {
             List<Map<String, Object>> checks = new ArrayList<>();
             checks.add(check("Registry", true, null, "login server " + registry.loginServer()));
             boolean signing = signer.selfTest();
             checks.add(check("TokenSigning", signing, signing ? null : "TOKEN_SIGNING_ERROR",
                     signing ? "key " + signer.signingKeyId() : "no signing key signs and verifies"));
-            for (JsonValue value : readiness.getPayload().getJsonArray("checks")) {
+            for (JsonValue value : Stream.of(reports.getItem1(), reports.getItem2())
+                    .flatMap(report -> report.getPayload().getJsonArray("checks").stream()).toList()) {
                 JsonObject check = value.asJsonObject();
                 String checkName = check.getString("name");
                 boolean up = "UP".equals(check.getString("status"));
