@@ -125,8 +125,10 @@ public class Garbage {
     }
 
     /**
-     * Docker manifests untagged for longer than their registry's retention days, untagged after the policy was
-     * enabled, unlocked, and no index's child.
+     * Image manifests and indexes, Docker's and OCI's, untagged for longer than their registry's retention days,
+     * untagged after the policy was enabled, unlocked, no index's child and no referrer of a manifest still there
+     * (a signature or SBOM goes with its subject, never before it). ACR covers only Docker's types; buildah and
+     * podman push OCI's by default, so retention that skipped them would do nothing for most users.
      */
     public Uni<List<Expired>> expiredUntagged(int batch) {
         return pool.preparedQuery("""
@@ -136,12 +138,16 @@ public class Garbage {
                   and m.untagged_at is not null and m.untagged_at >= g.retention_enabled_at
                   and m.untagged_at < now() - make_interval(days => g.retention_days)
                   and m.media_type in ('application/vnd.docker.distribution.manifest.v2+json',
-                                       'application/vnd.docker.distribution.manifest.list.v2+json')
+                                       'application/vnd.docker.distribution.manifest.list.v2+json',
+                                       'application/vnd.oci.image.manifest.v1+json',
+                                       'application/vnd.oci.image.index.v1+json')
                   and m.delete_enabled and m.write_enabled and r.delete_enabled and r.write_enabled
                   and not exists (select 1 from tag t where t.manifest_id = m.id)
                   and not exists (select 1 from manifest p join manifest_reference mr on mr.manifest_id = p.id
                                   where p.repository_id = m.repository_id and mr.kind = 'manifest'
                                     and mr.digest = m.digest)
+                  and not exists (select 1 from manifest s where s.repository_id = m.repository_id
+                                  and s.digest = m.subject_digest)
                 order by m.untagged_at limit $1""")
                 .execute(Tuple.of(batch))
                 .map(rows -> {

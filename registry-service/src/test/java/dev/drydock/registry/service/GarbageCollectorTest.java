@@ -115,7 +115,7 @@ class GarbageCollectorTest {
     }
 
     @Test
-    void retentionDeletesUntaggedDockerManifestsOfPremiumRegistries() {
+    void retentionDeletesUntaggedDockerAndOciManifestsOfPremiumRegistries() {
         String registry = "keep" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String host = registry + ".drydock.localhost";
         given().contentType(ContentType.JSON).body("{\"name\":\"" + registry + "\",\"sku\":{\"name\":\"Premium\"}}")
@@ -133,14 +133,24 @@ class GarbageCollectorTest {
         String current = pushDocker(host, "app", "v1");
         pushDocker(host, "app", "pinned");
         String oci = Oci.pushImage(host, "app", "oci", "");
-        Oci.pushImage(host, "app", "oci", "");
+        String ociCurrent = Oci.pushImage(host, "app", "oci", "");
+        // a signature of the current image, tagged (as cosign does) and then untagged: it goes with its subject only
+        String subject = ",\"subject\":{\"mediaType\":\"" + Oci.OCI_MANIFEST + "\",\"digest\":\"" + ociCurrent
+                + "\",\"size\":" + manifestSize(host, "app", ociCurrent) + "}";
+        String signature = Oci.pushImage(host, "app", "sig", subject);
+        at(host).delete("/acr/v1/app/_tags/sig").then().statusCode(202);
+        String index = pushIndex(host, "app", "multi", ociCurrent);
+        pushIndex(host, "app", "multi", current);
 
         collect("PT1H");
         at(host).get("/v2/app/manifests/" + moved).then().statusCode(404);
+        at(host).get("/v2/app/manifests/" + oci).then().statusCode(404);
+        at(host).get("/v2/app/manifests/" + index).then().statusCode(404);
         at(host).get("/v2/app/manifests/" + current).then().statusCode(200);
+        at(host).get("/v2/app/manifests/" + ociCurrent).then().statusCode(200);
         at(host).get("/v2/app/manifests/" + locked).then().statusCode(200);
         at(host).get("/v2/app/manifests/" + untaggedBefore).then().statusCode(200);
-        at(host).get("/v2/app/manifests/" + oci).then().statusCode(200);
+        at(host).get("/v2/app/manifests/" + signature).then().statusCode(200);
         given().delete("/api/v1/registries/" + registry).then().statusCode(204);
     }
 
@@ -180,6 +190,21 @@ class GarbageCollectorTest {
         collect("PT1H");
         assertEquals(0, count("select count(*) from signing_key where kid = '" + kid + "'"));
         assertTrue(count("select count(*) from signing_key where retired_at is null") >= 1, "the signing key stays");
+    }
+
+    private static int manifestSize(String host, String repo, String digest) {
+        return at(host).get("/v2/" + repo + "/manifests/" + digest).then().statusCode(200).extract().asByteArray()
+                .length;
+    }
+
+    private static String pushIndex(String host, String repo, String tag, String child) {
+        String childType = at(host).get("/v2/" + repo + "/manifests/" + child).contentType();
+        String index = """
+                {"schemaVersion":2,"mediaType":"%s","manifests":[{"mediaType":"%s","digest":"%s","size":%d,\
+                "platform":{"architecture":"amd64","os":"linux"}}],"annotations":{"n":"%s"}}"""
+                .formatted(Oci.OCI_INDEX, childType, child, manifestSize(host, repo, child), UUID.randomUUID());
+        return Oci.putManifest(host, repo, tag, Oci.OCI_INDEX, index).then().statusCode(201).extract()
+                .header("Docker-Content-Digest");
     }
 
     private static String pushDocker(String host, String repo, String tag) {
