@@ -37,6 +37,13 @@ public interface InstancesConfig {
     @WithDefault("5m")
     Duration backoffMax();
 
+    /**
+     * How long a group keeps retrying an image pull that failed for a passing reason (the registry unreachable,
+     * throttling, a server error) before provisioning fails; a refusal (no such image, access denied) fails at once.
+     */
+    @WithDefault("5m")
+    Duration pullDeadline();
+
     /** The host address published ports listen on (ACI's public IP). */
     @WithDefault("127.0.0.1")
     String publishAddress();

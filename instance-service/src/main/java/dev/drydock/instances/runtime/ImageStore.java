@@ -39,6 +39,13 @@ public class ImageStore {
     private static final int MAX_CLIENTS = 256;
     private static final String CONFIG = "config.json";
 
+    /** The image exists but cannot run here (no platform for this node, no config): pulling again cannot help. */
+    public static class UnusableImageException extends IOException {
+        UnusableImageException(String message) {
+            super(message);
+        }
+    }
+
     private final Path cache;
     private final IdMap ids;
     private final LoginServers drydock;
@@ -80,14 +87,14 @@ public class ImageStore {
             Descriptor chosen = manifest.manifests().stream()
                     .filter(d -> d.platform() != null && OS.equals(d.platform().os())
                             && ARCHITECTURE.equals(d.platform().architecture()))
-                    .findFirst().orElseThrow(() -> new IOException(reference + " has no " + OS + "/" + ARCHITECTURE
-                            + " image"));
+                    .findFirst().orElseThrow(() -> new UnusableImageException(reference + " has no " + OS + "/"
+                            + ARCHITECTURE + " image"));
             fetched = client.manifest(repository, chosen.digest().toString());
             manifest = Manifest.parse(fetched.content(), fetched.mediaType());
             digest = fetched.digest();
         }
         if (manifest.config() == null) {
-            throw new IOException(reference + " is not a runnable image (no config)");
+            throw new UnusableImageException(reference + " is not a runnable image (no config)");
         }
         Path entry = cache.resolve(digest.algorithm().id() + "-" + digest.hex());
         if (Files.isDirectory(entry.resolve("rootfs"))) {

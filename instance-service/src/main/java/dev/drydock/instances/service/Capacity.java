@@ -5,14 +5,21 @@ import dev.drydock.instances.domain.GroupSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What this node can give running groups and what they hold (ACI: a group's allocation is the sum of its containers'
  * requests, and a group that does not fit is refused, never started to starve the others or the host). Allocatable
- * is configured or the machine's minus a reserve for the host and Drydock itself.
+ * is configured or the machine's minus a reserve for the host and Drydock itself. Published TCP ports are held the
+ * same way: one group per port, and none that another process of the host listens on.
  */
 @ApplicationScoped
 public class Capacity {
@@ -22,18 +29,22 @@ public class Capacity {
     private static final double EPSILON = 1e-9;
 
     /** What a group holds while it runs. */
-    public record Demand(double cpu, double memoryInGb) {
+    public record Demand(double cpu, double memoryInGb, Set<Integer> ports) {
         static Demand of(GroupSpec spec) {
             return new Demand(spec.containers().stream().mapToDouble(c -> c.requests().cpu()).sum(),
-                    spec.containers().stream().mapToDouble(c -> c.requests().memoryInGB()).sum());
+                    spec.containers().stream().mapToDouble(c -> c.requests().memoryInGB()).sum(),
+                    spec.publicPorts().stream().filter(p -> p.protocol().equals("TCP")).map(GroupSpec.Port::port)
+                            .collect(Collectors.toCollection(TreeSet::new)));
         }
     }
 
+    private final String publishAddress;
     private final double cpu;
     private final double memoryInGb;
     private final Map<String, Demand> held = new HashMap<>();
 
     Capacity(InstancesConfig config) {
+        this.publishAddress = config.publishAddress();
         InstancesConfig.Capacity capacity = config.capacity();
         this.cpu = capacity.cpu().orElse(Math.max(0, Runtime.getRuntime().availableProcessors()
                 - capacity.reservedCpu()));
@@ -47,6 +58,7 @@ public class Capacity {
      *
      * @return what the group held before, for {@link #restore}
      * @throws InsufficientCapacityException when the running groups and this one exceed the node
+     * @throws PortTakenException when a port it publishes is another group's or another process's
      */
     public synchronized Demand admit(String name, GroupSpec spec) {
         Demand demand = Demand.of(spec);
@@ -56,6 +68,22 @@ public class Capacity {
             if (!entry.getKey().equals(name)) {
                 usedCpu += entry.getValue().cpu();
                 usedMemory += entry.getValue().memoryInGb();
+                for (int port : demand.ports()) {
+                    if (entry.getValue().ports().contains(port)) {
+                        LOG.infof("group %s refused: port %d is published by group %s", name, port, entry.getKey());
+                        throw new PortTakenException("port " + port + " is already published by container group '"
+                                + entry.getKey() + "'");
+                    }
+                }
+            }
+        }
+        Demand mine = held.get(name);
+        for (int port : demand.ports()) {
+            // the group's own running deployment listens on its ports until the replacement takes them over
+            if ((mine == null || !mine.ports().contains(port)) && !free(port)) {
+                LOG.infof("group %s refused: port %d is in use on the host", name, port);
+                throw new PortTakenException("port " + port + " is in use on the host (" + publishAddress
+                        + ") by a process that is not a container group");
             }
         }
         if (usedCpu + demand.cpu() > cpu + EPSILON || usedMemory + demand.memoryInGb() > memoryInGb + EPSILON) {
@@ -82,11 +110,29 @@ public class Capacity {
         held.remove(name);
     }
 
+    /** Whether nothing listens on {@code port} at the publish address; Vert.x would share it rather than fail. */
+    private boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(publishAddress, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static double machineMemory() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return 0;
+    }
+
+    /** A published port that another group or process has: 409, naming the port and who has it. */
+    public static final class PortTakenException extends ConflictException {
+        PortTakenException(String message) {
+            super(message);
+        }
     }
 
     /** ACI's capacity error, with what was asked and what is free. */

@@ -8,9 +8,11 @@ import dev.drydock.instances.runtime.ContainerRoot;
 import dev.drydock.instances.runtime.ContainerRuntime;
 import dev.drydock.instances.runtime.Directories;
 import dev.drydock.instances.runtime.GroupVolumes;
+import dev.drydock.instances.runtime.HostileLayerException;
 import dev.drydock.instances.runtime.ImageStore;
 import dev.drydock.instances.runtime.PortPublisher;
 import dev.drydock.instances.runtime.RuntimeSpec;
+import dev.drydock.oci.client.RegistryClientException;
 import dev.drydock.sandbox.IdMap;
 import dev.drydock.sandbox.VethNamespace;
 import org.jboss.logging.Logger;
@@ -164,9 +166,14 @@ public final class Deployment {
         listener.changed(this, true);
     }
 
-    /** Pulls a container's image, retrying with back-off (ACI: BackOff) until it comes or the group stops. */
+    /**
+     * Pulls a container's image. A refusal (no such image or tag, access denied, a malformed reference) fails the
+     * group at once, as ACI fails a deployment with InaccessibleImage; a passing fault (the registry unreachable,
+     * throttling, a server error) is retried with back-off (ACI: BackOff) until the pull deadline.
+     */
     private boolean pull(GroupSpec.Container c) {
         Duration delay = node.config().backoffInitial();
+        Instant deadline = Instant.now().plus(node.config().pullDeadline());
         while (!stopping) {
             ImageStore.Image image = images.get(c.image());
             if (image != null) {
@@ -183,11 +190,17 @@ public final class Deployment {
                 listener.changed(this, false);
                 return true;
             } catch (IOException | RuntimeException e) {
-                LOG.warnf("group %s: pulling %s failed: %s", spec.name(), c.image(), e.getMessage());
                 view.event(c.name(), "Failed", "Warning", "Failed to pull image \"" + c.image() + "\": "
                         + e.getMessage());
-                view.event(c.name(), "BackOff", "Normal", "Back-off pulling image \"" + c.image() + "\"");
                 view.container(c.name(), InstanceView.State.waiting("ErrImagePull"));
+                if (refused(e) || Instant.now().plus(delay).isAfter(deadline)) {
+                    fail("InaccessibleImage", "the image '" + c.image() + "' of container '" + c.name()
+                            + "' cannot be pulled: " + e.getMessage());
+                    return false;
+                }
+                LOG.warnf("group %s: pulling %s failed, retrying in %s: %s", spec.name(), c.image(), delay,
+                        e.getMessage());
+                view.event(c.name(), "BackOff", "Normal", "Back-off pulling image \"" + c.image() + "\"");
                 listener.changed(this, true);
                 if (!pause(delay)) {
                     return false;
@@ -196,6 +209,15 @@ public final class Deployment {
             }
         }
         return false;
+    }
+
+    /** Whether a pull failed because the registry said no (or the reference is wrong), which retrying cannot change. */
+    private static boolean refused(Exception e) {
+        if (e instanceof RegistryClientException r) {
+            return r.status() == 400 || r.status() == 401 || r.status() == 403 || r.status() == 404;
+        }
+        return e instanceof IllegalArgumentException || e instanceof HostileLayerException
+                || e instanceof ImageStore.UnusableImageException;
     }
 
     /** An init container to success; OnFailure retries it (group policy Always or OnFailure), Never fails the group. */

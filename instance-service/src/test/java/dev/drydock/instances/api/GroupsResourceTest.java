@@ -157,6 +157,53 @@ class GroupsResourceTest {
     }
 
     @Test
+    void aPublishedPortHeldByAnotherGroupOrProcessIsRefusedWithItsOwner() throws Exception {
+        String first = name("port-a");
+        int port = freePort();
+        String ports = "ipAddress:\n  type: Public\n  ports:\n    - port: " + port + "\n      protocol: TCP";
+        String sleeper = containerYaml("web", image, "['/bin/sh', '-c', 'sleep 3600']", "ports:\n  - port: " + port);
+        put(first, group(first, "Always", sleeper, ports)).then().statusCode(201);
+        awaitState(first, "Running");
+
+        String second = name("port-b");
+        put(second, group(second, "Always", sleeper, ports)).then().statusCode(409)
+                .body("error.code", equalTo("Conflict"))
+                .body("error.message", containsString("port " + port))
+                .body("error.message", containsString(first));
+        admin().get(BASE + second).then().statusCode(404);
+        // the owner may replace itself on its own port
+        put(first, group(first, "Always", sleeper, ports)).then().statusCode(200);
+        delete(first);
+        // once the owner is gone the port is free again
+        put(second, group(second, "Always", sleeper, ports)).then().statusCode(201);
+        delete(second);
+
+        try (ServerSocket other = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String third = name("port-c");
+            int taken = other.getLocalPort();
+            put(third, group(third, "Always", sleeper.replace(Integer.toString(port), Integer.toString(taken)),
+                    ports.replace(Integer.toString(port), Integer.toString(taken)))).then().statusCode(409)
+                    .body("error.message", containsString("port " + taken + " is in use on the host"));
+        }
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheGroupAtOnce() {
+        String name = name("typo");
+        String missing = image.substring(0, image.lastIndexOf('/')) + "/no-such-image:1";
+        put(name, group(name, "Always", containerYaml("app", missing, "['/bin/true']", null), null))
+                .then().statusCode(201);
+        JsonPath failed = await(name, Duration.ofSeconds(5),
+                v -> "Failed".equals(v.getString("properties.instanceView.state")));
+        assertEquals("Failed", failed.getString("properties.provisioningState"));
+        assertEquals("ErrImagePull", container(failed, "app", "currentState.detailStatus"));
+        String events = failed.getString("properties.instanceView.events");
+        assertTrue(events.contains("InaccessibleImage") && events.contains("no-such-image"), events);
+        assertEquals(List.of(), leftoversOf(name));
+        delete(name);
+    }
+
+    @Test
     void neverEndsTheGroupWithTheExitCodeAndOnFailureRestartsWithEmptyDirKept() {
         String never = name("never");
         put(never, group(never, "Never", containerYaml("job", image, "['/bin/sh', '-c', 'echo done; exit 3']", null),
