@@ -1,24 +1,28 @@
 package dev.drydock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** What every command has: the output format, the registry it works on, the profile and the services. */
+/**
+ * What every command has: the output format and the registry it works on (global options, given anywhere on the
+ * line), the profile and the services.
+ */
 public abstract class Base implements Callable<Integer> {
 
-    @Option(names = {"-o", "--output"}, description = "table (default), json, yaml or tsv")
-    protected Output.Format output = Output.Format.table;
-
-    @Option(names = {"-r", "-n", "--registry"}, description = "the registry (az acr -n); default: the profile's, "
-            + "else 'default'")
-    protected String registry;
+    @Spec
+    protected CommandSpec spec;
 
     private Api api;
+
+    private Drydock global() {
+        return (Drydock) spec.root().userObject();
+    }
 
     protected Api api() {
         if (api == null) {
@@ -33,6 +37,7 @@ public abstract class Base implements Callable<Integer> {
     }
 
     protected String registry() {
+        String registry = global().registry;
         return registry != null ? registry : api().profile().defaultRegistry();
     }
 
@@ -62,7 +67,7 @@ public abstract class Base implements Callable<Integer> {
 
     /** Whether the output is rows (table, tsv) rather than the whole answer (json, yaml). */
     public boolean rows() {
-        return output == Output.Format.table || output == Output.Format.tsv;
+        return global().output == Output.Format.table || global().output == Output.Format.tsv;
     }
 
     /** Prints as the user asked (for helpers acting on behalf of a command). */
@@ -71,6 +76,6 @@ public abstract class Base implements Callable<Integer> {
     }
 
     protected void print(JsonNode data, List<Output.Column> columns) {
-        Output.print(System.out, output, data, columns);
+        Output.print(System.out, global().output, data, columns);
     }
 }

@@ -4,6 +4,7 @@ import dev.drydock.cli.commands.BuildCommand;
 import dev.drydock.cli.commands.CheckHealthCommand;
 import dev.drydock.cli.commands.CompletionCommand;
 import dev.drydock.cli.commands.ContainerCommands;
+import dev.drydock.cli.commands.HelpCommand;
 import dev.drydock.cli.commands.ImportCommand;
 import dev.drydock.cli.commands.LoginCommands;
 import dev.drydock.cli.commands.ManifestCommands;
@@ -16,19 +17,28 @@ import dev.drydock.cli.commands.TaskCommands;
 import dev.drydock.cli.commands.TokenCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code drydock}: the az acr / az container experience for Drydock. Exit codes: 0 done, 1 the service refused or
  * failed, 2 wrong usage, 3 a build, run or container group ended unsuccessfully, 4 not found, 5 not logged in or not
  * allowed, 6 a service cannot be reached, 130 interrupted.
  */
-@Command(name = "drydock", mixinStandardHelpOptions = true, version = "drydock 0.1.0",
+@Command(name = "drydock", mixinStandardHelpOptions = true, version = "drydock 0.1.0", scope = ScopeType.INHERIT,
         description = "Registries, builds and container groups on your own machines.",
         subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, RegistryCommands.class,
             RepositoryCommands.class, ManifestCommands.class, ImportCommand.class, TokenCommands.class,
             ScopeMapCommands.class, BuildCommand.class, RunCommand.class, TaskCommands.class, PurgeCommand.class,
-            ContainerCommands.class, CheckHealthCommand.class, CompletionCommand.class})
+            ContainerCommands.class, CheckHealthCommand.class, CompletionCommand.class, HelpCommand.class})
 public class Drydock {
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, description = "table (default), json, yaml or tsv")
+    Output.Format output = Output.Format.table;
+
+    @Option(names = {"-r", "-n", "--registry"}, scope = ScopeType.INHERIT,
+            description = "the registry (az acr -n); default: the profile's, else 'default'")
+    String registry;
 
     public static final int EXIT_UNSUCCESSFUL = 3;
 
