@@ -14,7 +14,8 @@ import java.util.Map;
 @Command(name = "import", description = "Copies an image from another registry into this one, server side.")
 public class ImportCommand extends Base {
 
-    @Option(names = "--source", required = true, description = "registry/repository:tag or @digest")
+    @Option(names = "--source", required = true, description = "registry/repository:tag or @digest; a Drydock "
+            + "registry by its login server (read as the administrator without -u/-p); http:// for a plain-http one")
     String source;
 
     @Option(names = {"-t", "--image"}, description = "target repository:tag (several allowed; default: the source's)")
@@ -31,9 +32,11 @@ public class ImportCommand extends Base {
 
     @Override
     public Integer call() {
-        int slash = source.indexOf('/');
+        // http://host/repo:tag names an insecure registry explicitly; the scheme stays with the registry's address
+        int scheme = source.indexOf("://");
+        int slash = source.indexOf('/', scheme < 0 ? 0 : scheme + 3);
         if (slash < 0) {
-            throw new IllegalArgumentException("--source is registry/repository:tag");
+            throw new IllegalArgumentException("--source is [http://]registry/repository:tag or @digest");
         }
         Map<String, Object> src = new LinkedHashMap<>();
         src.put("registryUri", source.substring(0, slash));

@@ -3,7 +3,6 @@ package dev.drydock.instances.api;
 import dev.drydock.operations.ManagementErrors;
 import dev.drydock.instances.config.InstancesConfig;
 import dev.drydock.instances.service.Node;
-import dev.drydock.oci.client.LoginServers;
 import dev.drydock.operations.DatabaseUnavailable;
 import dev.drydock.oci.client.TokenEndpoint;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -31,8 +29,7 @@ public class AccessFilter {
     AccessFilter(InstancesConfig config, Node node) {
         this.enabled = config.auth().enabled();
         this.node = node;
-        this.tokens = new TokenEndpoint(new LoginServers(URI.create(config.registry().url()),
-                config.registry().domain()), config.auth().cache());
+        this.tokens = new TokenEndpoint(node.servers(), config.auth().cache());
     }
 
     @ServerRequestFilter(preMatching = true)

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The instance service's settings ({@code drydock.instances.*}). */
@@ -115,6 +116,12 @@ public interface InstancesConfig {
         String serviceUser();
 
         Optional<String> serviceSecret();
+
+        /**
+         * Registries outside Drydock reached with plain http (host, host:port or *.domain), as
+         * containers-registries.conf's insecure = true; every other one needs https with a valid certificate.
+         */
+        Optional<List<String>> insecureRegistries();
     }
 
     interface Auth {

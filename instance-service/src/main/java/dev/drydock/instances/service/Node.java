@@ -71,7 +71,8 @@ public class Node {
         this.cgroups = new GroupCgroups(Owner.of(data));
         this.runtime = new Runc(config.runc(), data.resolve("runc"));
         this.isolation = isolation(config.isolation(), data);
-        this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain());
+        this.servers = new LoginServers(URI.create(config.registry().url()), config.registry().domain(),
+                config.registry().insecureRegistries().orElse(List.of()));
         this.images = new ImageStore(data.resolve("images"), isolation.ids(), servers);
         this.workers = Executors.newCachedThreadPool(DaemonThreads.named("group-worker"));
         this.timers = Executors.newScheduledThreadPool(2, DaemonThreads.named("group-timer"));
@@ -228,6 +229,11 @@ public class Node {
         String secret = config.registry().serviceSecret().filter(s -> !s.isBlank()).orElse(null);
         return secret != null && ours(host) ? new RegistryClient.Credentials(config.registry().serviceUser(), secret)
                 : null;
+    }
+
+    /** How Drydock's registries are reached (without DNS) and which others go by plain http. */
+    public LoginServers servers() {
+        return servers;
     }
 
     /** Whether {@code host} names Drydock's registry: its URL's host, a login server under its domain, or loopback. */

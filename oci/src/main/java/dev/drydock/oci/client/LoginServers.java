@@ -3,18 +3,21 @@ package dev.drydock.oci.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * How Drydock's registry service names its registries, as the other services must name them too: {@code default}
  * is the service's own host[:port], every other registry {@code <name>.<domain>[:port]}. Requests to any of them go
  * to the service's address with the login server as Host header ({@link #request}), so nothing of Drydock's
- * depends on DNS or /etc/hosts knowing its login servers.
+ * depends on DNS or /etc/hosts knowing its login servers. Every other registry is reached with https, except the
+ * {@code insecure} ones (as containers-registries.conf's {@code insecure = true}) and loopback.
  *
- * @param service how the registry service is reached
- * @param domain  its drydock.registry.domain
+ * @param service  how the registry service is reached (its scheme is the one its login servers are reached with)
+ * @param domain   its drydock.registry.domain
+ * @param insecure registries reached with plain http: {@code host}, {@code host:port} or {@code *.domain}
  */
-public record LoginServers(URI service, String domain) {
+public record LoginServers(URI service, String domain, List<String> insecure) {
 
     static {
         // java.net.http refuses a Host header unless this is set before its first use; this class is where
@@ -25,6 +28,9 @@ public record LoginServers(URI service, String domain) {
     }
 
     public LoginServers {
+        insecure = insecure.stream().map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        domain = domain.toLowerCase(Locale.ROOT);
         try {
             HttpRequest.newBuilder(service).header("Host", "probe");
         } catch (IllegalArgumentException e) {
@@ -64,13 +70,90 @@ public record LoginServers(URI service, String domain) {
                 : registry.toLowerCase(Locale.ROOT) + "." + domain + port();
     }
 
-    /** Whether {@code host} names one of the service's registries: its own host, loopback, or a login server. */
-    public boolean names(String host) {
-        if (host == null) {
+    /**
+     * Whether {@code authority} (host[:port]) names one of the service's registries: a login server under the
+     * domain, without a port (as the API shows login servers) or with the service's; or the service's own host or
+     * loopback on the service's port.
+     */
+    public boolean names(String authority) {
+        if (authority == null || authority.isEmpty()) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals(service.getHost() + port()) || h.equals("localhost" + port()) || h.equals("127.0.0.1" + port())
-                || h.endsWith("." + domain + port());
+        String a = authority.toLowerCase(Locale.ROOT);
+        String host = host(a);
+        int port = port(a);
+        boolean ours = host.endsWith("." + domain);
+        if (port < 0) {
+            return ours || servicePort() == defaultPort(service.getScheme())
+                    && (host.equals(service.getHost()) || loopback(host));
+        }
+        return port == servicePort() && (ours || host.equals(service.getHost()) || loopback(host));
+    }
+
+    /** The registry a login server of ours names ("default" for the service's own host), or null for others'. */
+    public String registryOf(String authority) {
+        if (!names(authority)) {
+            return null;
+        }
+        String host = host(authority.toLowerCase(Locale.ROOT));
+        if (!host.endsWith("." + domain)) {
+            return "default";
+        }
+        String label = host.substring(0, host.length() - domain.length() - 1);
+        return label.isEmpty() || label.contains(".") ? null : label;
+    }
+
+    /**
+     * The scheme {@code authority} is reached with: the service's for Drydock's registries, http for insecure ones
+     * and loopback, https for every other.
+     */
+    public String schemeOf(String authority) {
+        String a = authority.toLowerCase(Locale.ROOT);
+        if (names(a)) {
+            return service.getScheme();
+        }
+        return insecure(a) || loopback(host(a)) ? "http" : "https";
+    }
+
+    /** Whether {@code authority} is one of the configured insecure registries (an entry without a port: any port). */
+    public boolean insecure(String authority) {
+        String a = authority.toLowerCase(Locale.ROOT);
+        String host = host(a);
+        for (String entry : insecure) {
+            if (entry.equals(a) || entry.equals(host)
+                    || entry.startsWith("*.") && (host.endsWith(entry.substring(1)) || a.endsWith(entry.substring(1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int servicePort() {
+        return service.getPort() >= 0 ? service.getPort() : defaultPort(service.getScheme());
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equalsIgnoreCase(scheme) ? 443 : 80;
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    }
+
+    private static String host(String authority) {
+        int colon = authority.lastIndexOf(':');
+        return colon > authority.lastIndexOf(']') ? authority.substring(0, colon) : authority;
+    }
+
+    private static int port(String authority) {
+        int colon = authority.lastIndexOf(':');
+        if (colon <= authority.lastIndexOf(']')) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(authority.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -56,16 +56,19 @@ public class RegistryClient {
         this(registry, credentials, timeout, null);
     }
 
-    /** @param drydock where Drydock's own registries are, reached without DNS; null for none */
+    /**
+     * @param drydock where Drydock's own registries are, reached without DNS, and which registries are reached with
+     *                plain http; null for none
+     */
     public RegistryClient(String registry, Credentials credentials, Duration timeout, LoginServers drydock) {
         this.drydock = drydock;
-        this.base = baseUri(registry);
+        this.base = baseUri(registry, drydock);
         this.credentials = credentials;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
     }
 
-    static URI baseUri(String registry) {
+    static URI baseUri(String registry, LoginServers drydock) {
         String r = registry.strip();
         if (r.endsWith("/")) {
             r = r.substring(0, r.length() - 1);
@@ -73,7 +76,7 @@ public class RegistryClient {
         if (!r.contains("://")) {
             String host = r.toLowerCase(Locale.ROOT);
             boolean local = host.startsWith("localhost") || host.startsWith("127.") || host.startsWith("[::1]");
-            r = (local ? "http://" : "https://") + r;
+            r = (drydock != null ? drydock.schemeOf(host) : local ? "http" : "https") + "://" + r;
         }
         URI uri = URI.create(r);
         if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {

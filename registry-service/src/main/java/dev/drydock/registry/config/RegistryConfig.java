@@ -60,6 +60,12 @@ public interface RegistryConfig {
     /** The port clients reach the service by, for the same URLs; absent: the port the connection arrived at. */
     Optional<Integer> publicPort();
 
+    /**
+     * Registries outside Drydock that imports reach with plain http (host, host:port or *.domain), as
+     * containers-registries.conf's insecure = true; every other one needs https with a valid certificate.
+     */
+    Optional<List<String>> insecureRegistries();
+
     /** Storage each SKU includes, enforced as a quota on blob uploads. */
     IncludedStorage includedStorage();
 

@@ -124,6 +124,11 @@ public class Authenticator {
         return user.equals(config.managementUser()) || config.services().containsKey(user);
     }
 
+    /** The administrator, for work the service does on its behalf (an import from another of its registries). */
+    public Identity administrator() {
+        return management(config.managementUser());
+    }
+
     private Identity management(String user) {
         return new Identity(user, Identity.Kind.MANAGEMENT, null, null,
                 live.configured(Identity.Kind.MANAGEMENT, user));

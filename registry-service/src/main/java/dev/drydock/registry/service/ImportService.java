@@ -5,8 +5,10 @@ import dev.drydock.oci.Digest;
 import dev.drydock.oci.Manifest;
 import dev.drydock.oci.Reference;
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.oci.client.RegistryClientException;
+import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Registry;
@@ -19,6 +21,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -64,20 +67,46 @@ public class ImportService {
     private final Manifests manifestRows;
     private final BlobUploads uploads;
     private final BlobLinks links;
+    private final Authenticator authenticator;
+    private final TokenService tokens;
+    private final RegistryConfig config;
 
     ImportService(RegistryService registries, ManifestService manifests, Manifests manifestRows, BlobUploads uploads,
-            BlobLinks links) {
+            BlobLinks links, Authenticator authenticator, TokenService tokens, RegistryConfig config) {
         this.registries = registries;
         this.manifests = manifests;
         this.manifestRows = manifestRows;
         this.uploads = uploads;
         this.links = links;
+        this.authenticator = authenticator;
+        this.tokens = tokens;
+        this.config = config;
     }
 
-    public Uni<Result> importImage(String registryName, Request request) {
+    /**
+     * Imports into {@code registryName}. A source that is one of this service's own registries (by login server,
+     * with or without a port) is read over this service's own address, {@code self}; without credentials it is read
+     * as the administrator, who alone may call import.
+     */
+    public Uni<Result> importImage(String registryName, Request request, URI self) {
         if (request.registryUri() == null || request.sourceImage() == null) {
             throw Refusal.invalid("an import needs source.registryUri and source.sourceImage");
         }
+        LoginServers servers = new LoginServers(self, config.domain(), config.insecureRegistries().orElse(List.of()));
+        String authority = request.registryUri().replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*$", "");
+        String own = servers.registryOf(authority);
+        if (own == null || request.credentials() != null) {
+            return importImage(registryName, request, servers);
+        }
+        return registries.get(own).chain(source -> {
+            String token = tokens.issue(source, authenticator.administrator(), List.of(), true).refreshToken();
+            return importImage(registryName, new Request(request.registryUri(), request.sourceImage(),
+                    new RegistryClient.Credentials(Authenticator.REFRESH_TOKEN_USER, token), request.targetTags(),
+                    request.untaggedRepos(), request.force()), servers);
+        });
+    }
+
+    private Uni<Result> importImage(String registryName, Request request, LoginServers servers) {
         RepositoryName sourceRepo;
         String sourceRef;
         RegistryClient client;
@@ -94,7 +123,7 @@ public class ImportService {
             } else if (!Reference.isValidTag(sourceRef)) {
                 throw new IllegalArgumentException("invalid tag '" + sourceRef + "'");
             }
-            client = new RegistryClient(request.registryUri(), request.credentials(), Duration.ofSeconds(30));
+            client = new RegistryClient(request.registryUri(), request.credentials(), Duration.ofSeconds(30), servers);
             for (String tagged : request.targetTags() == null ? List.<String>of() : request.targetTags()) {
                 int c = tagged.lastIndexOf(':');
                 if (c <= tagged.lastIndexOf('/') || !Reference.isValidTag(tagged.substring(c + 1))) {

@@ -5,6 +5,7 @@ import dev.drydock.operations.ManagementErrors;
 import dev.drydock.tasks.domain.HostileContextException;
 import dev.drydock.tasks.domain.TaskFileException;
 import dev.drydock.tasks.service.ConflictException;
+import dev.drydock.tasks.service.ForbiddenException;
 import dev.drydock.tasks.service.InvalidRequestException;
 import dev.drydock.tasks.service.RegistryUnavailableException;
 import jakarta.ws.rs.core.Response;
@@ -37,6 +38,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response conflict(ConflictException e) {
         return ManagementErrors.of(Response.Status.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return ManagementErrors.of(Response.Status.FORBIDDEN, "Forbidden", e.getMessage());
     }
 
     @ServerExceptionMapper

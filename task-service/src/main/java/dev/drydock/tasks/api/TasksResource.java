@@ -1,18 +1,23 @@
 package dev.drydock.tasks.api;
 
 import dev.drydock.tasks.persistence.Runs;
+import dev.drydock.tasks.service.RegistryAccess;
 import dev.drydock.tasks.service.Requests;
+import dev.drydock.tasks.service.TaskCredentials;
 import dev.drydock.tasks.service.TaskService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -25,9 +30,13 @@ import java.util.Map;
 public class TasksResource {
 
     private final TaskService tasks;
+    private final TaskCredentials credentials;
+    private final RegistryAccess access;
 
-    TasksResource(TaskService tasks) {
+    TasksResource(TaskService tasks, TaskCredentials credentials, RegistryAccess access) {
         this.tasks = tasks;
+        this.credentials = credentials;
+        this.access = access;
     }
 
     @POST
@@ -63,6 +72,40 @@ public class TasksResource {
         return tasks.delete(RunsResource.normal(registry), name).map(deleted -> {
             if (!deleted) {
                 throw new NotFoundException("no task " + name);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    /** The task's credentials for other registries ({@code az acr task credential list}): no passwords. */
+    @GET
+    @Path("/{name}/credentials")
+    public Uni<Map<String, Object>> credentials(@PathParam("registry") String registry,
+            @PathParam("name") String name) {
+        return tasks.find(RunsResource.normal(registry), name)
+                .map(task -> TaskCredentials.view(found(task, name).credentials()));
+    }
+
+    /** Adds or replaces a credential ({@code az acr task credential add|update}). */
+    @PUT
+    @Path("/{name}/credentials/{server}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, Object>> putCredential(@PathParam("registry") String registry,
+            @PathParam("name") String name, @PathParam("server") String server,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TaskCredentials.Credential credential) {
+        String r = RunsResource.normal(registry);
+        return access.isAdministrator(r, authorization)
+                .chain(administrator -> credentials.put(r, name, server, credential, administrator))
+                .map(task -> TaskCredentials.view(found(task, name).credentials()));
+    }
+
+    @DELETE
+    @Path("/{name}/credentials/{server}")
+    public Uni<Response> removeCredential(@PathParam("registry") String registry, @PathParam("name") String name,
+            @PathParam("server") String server) {
+        return credentials.remove(RunsResource.normal(registry), name, server).map(removed -> {
+            if (!removed) {
+                throw new NotFoundException("task " + name + " has no credential for " + server);
             }
             return Response.noContent().build();
         });

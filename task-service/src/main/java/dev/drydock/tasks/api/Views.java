@@ -5,6 +5,7 @@ import dev.drydock.tasks.domain.Schedule;
 import dev.drydock.tasks.domain.SourceLocation;
 import dev.drydock.tasks.persistence.Runs;
 import dev.drydock.tasks.persistence.Tasks;
+import dev.drydock.tasks.service.TaskCredentials;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -72,6 +73,7 @@ final class Views {
         }
         view.put("step", step.getMap());
         view.put("trigger", trigger(task));
+        view.put("credentials", TaskCredentials.view(task.credentials()));
         view.put("creationDate", text(task.createdAt()));
         view.put("lastUpdatedTime", text(task.updatedAt()));
         return view;

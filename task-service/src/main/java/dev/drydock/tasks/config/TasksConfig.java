@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The task service's settings ({@code drydock.tasks.*}). */
@@ -115,9 +116,11 @@ public interface TasksConfig {
 
         Optional<String> serviceSecret();
 
-        /** Plain HTTP to the registry (the local stack); a TLS-fronted registry sets this to true. */
-        @WithDefault("false")
-        boolean tlsVerify();
+        /**
+         * Registries outside Drydock reached with plain http (host, host:port or *.domain), as
+         * containers-registries.conf's insecure = true; every other one needs https with a valid certificate.
+         */
+        Optional<List<String>> insecureRegistries();
     }
 
     interface Buildah {

@@ -41,14 +41,12 @@ public class Buildah implements ImageBuilder {
     /** Images a clean-up is removing right now. */
     private final Set<String> forgetting = new HashSet<>();
     private final BuildSandbox sandbox;
-    private final boolean tlsVerify;
     private final Path root;
     private final Path runRoot;
 
     Buildah(TasksConfig config, BuildSandbox sandbox) {
         this.config = config.buildah();
         this.sandbox = sandbox;
-        this.tlsVerify = config.registry().tlsVerify();
         boolean sandboxed = config.sandbox().enabled();
         Path data = Path.of(config.dataDir()).toAbsolutePath();
         this.root = sandboxed ? sandbox.storage() : data.resolve("buildah/storage");
@@ -134,7 +132,7 @@ public class Buildah implements ImageBuilder {
                 always = digests != null;
             }
             List<String> pull = base("pull");
-            pull.addAll(List.of("--policy", always ? "always" : "missing", "--tls-verify=" + tlsVerify));
+            pull.addAll(List.of("--policy", always ? "always" : "missing"));
             if (!spec.platform().equals(Platform.DEFAULT)) {
                 pull.addAll(List.of("--platform", spec.platform().toString()));
             }
@@ -144,7 +142,7 @@ public class Buildah implements ImageBuilder {
             pull.add(base);
             io.log().accept("$ " + String.join(" ", display(pull)));
             ChildProcess.Result pulled = ChildProcess.run(sandbox.asBuilder(pull, io.hostsFile()),
-                    sandbox.environment(), null, io.timeout(), io.control(), io.log());
+                    environment(io), null, io.timeout(), io.control(), io.log());
             if (!pulled.succeeded()) {
                 return pulled;
             }
@@ -159,7 +157,7 @@ public class Buildah implements ImageBuilder {
             } else {
                 command.addAll(List.of("--isolation", config.isolation()));
             }
-            command.addAll(List.of("--tls-verify=" + tlsVerify, "-f", dockerfile.toString()));
+            command.addAll(List.of("-f", dockerfile.toString()));
             if (!spec.platform().equals(Platform.DEFAULT)) {
                 command.addAll(List.of("--platform", spec.platform().toString()));
             }
@@ -204,7 +202,7 @@ public class Buildah implements ImageBuilder {
             shown.add(context.toString());
             io.log().accept("$ " + String.join(" ", display(shown)));
             try (BuildSandbox.Session session = sandbox.open(io.cpus())) {
-                return ChildProcess.run(session.wrap(command), sandbox.environment(), context, io.timeout(),
+                return ChildProcess.run(session.wrap(command), environment(io), context, io.timeout(),
                         io.control(), io.log());
             }
         } catch (IOException e) {
@@ -224,14 +222,14 @@ public class Buildah implements ImageBuilder {
         }
         try {
             List<String> command = base("push");
-            command.addAll(List.of("--tls-verify=" + tlsVerify, "--digestfile", digestFile.toString()));
+            command.addAll(List.of("--digestfile", digestFile.toString()));
             if (io.authFile() != null) {
                 command.addAll(List.of("--authfile", io.authFile().toString()));
             }
             command.addAll(List.of(image, "docker://" + image));
             io.log().accept("$ " + String.join(" ", display(command)));
             ChildProcess.Result result = ChildProcess.run(sandbox.asBuilder(command, io.hostsFile()),
-                    sandbox.environment(), null, io.timeout(), io.control(), io.log());
+                    environment(io), null, io.timeout(), io.control(), io.log());
             String digest = result.succeeded() ? Files.readString(digestFile).strip() : null;
             return new Pushed(result, digest);
         } catch (IOException e) {
@@ -239,6 +237,15 @@ public class Buildah implements ImageBuilder {
         } finally {
             digestFile.toFile().delete();
         }
+    }
+
+    /** The sandbox's environment, with the run's containers-registries.conf when it has one. */
+    private Map<String, String> environment(StepIo io) {
+        Map<String, String> env = sandbox.environment();
+        if (io.registriesFile() != null) {
+            env.put("CONTAINERS_REGISTRIES_CONF", io.registriesFile().toString());
+        }
+        return env;
     }
 
     /** Removes a run's images from the store, except those a running build uses as its base (kept as a cache). */

@@ -14,11 +14,13 @@ public interface ImageBuilder {
 
     /** Where a step's child processes write, how long they may take and how many CPUs they get. */
     /**
-     * @param hostsFile an /etc/hosts for pulls and pushes that names Drydock's login servers (no DNS knows them);
-     *                  null to resolve by the host's own
+     * @param hostsFile      an /etc/hosts for pulls and pushes that names Drydock's login servers (no DNS knows
+     *                       them); null to resolve by the host's own
+     * @param registriesFile a containers-registries.conf naming the registries reached with plain http; null for
+     *                       the host's own
      */
     record StepIo(Consumer<String> log, Duration timeout, RunControl control, Path authFile, Path hostsFile,
-            double cpus) {
+            Path registriesFile, double cpus) {
     }
 
     /** Makes a run's files (its workspace, its source) the builder's own, so a sandboxed builder can use them. */

@@ -20,12 +20,13 @@ import java.util.List;
 public class Tasks {
 
     /**
-     * @param secrets secret values by "arg:NAME" or "value:NAME"; never shown by the API
-     * @param timers  [{name, schedule, status}]
+     * @param secrets     secret values by "arg:NAME" or "value:NAME"; never shown by the API
+     * @param timers      [{name, schedule, status}]
+     * @param credentials by login server: {username, password} or {identity: true}; passwords never shown
      */
     public record Task(long id, String registry, String name, String status, String platform, int timeoutSeconds,
             int cpu, JsonObject step, JsonObject secrets, String agentPool, Instant createdAt, Instant updatedAt,
-            Triggers triggers) {
+            Triggers triggers, JsonObject credentials) {
     }
 
     /** A task's triggers: base-image updates (Runtime or All), commits to its Git context, timers. */
@@ -35,7 +36,7 @@ public class Tasks {
 
     private static final String COLUMNS = "id, registry, name, status, platform, timeout_seconds, cpu, step, secrets,"
             + " agent_pool, created_at, updated_at, base_image_trigger_enabled, base_image_trigger_type,"
-            + " source_trigger_enabled, timers";
+            + " source_trigger_enabled, timers, credentials";
 
     private final Pool pool;
 
@@ -134,6 +135,20 @@ public class Tasks {
                 .map(result -> result.rowCount() == 1);
     }
 
+    /** Adds or replaces the task's credential for {@code server}. @return the task, or null when there is none */
+    public Uni<Task> putCredential(String registry, String name, String server, JsonObject credential) {
+        return pool.preparedQuery("update task set credentials = credentials || jsonb_build_object($3::text, $4::jsonb),"
+                        + " updated_at = now() where registry = $1 and lower(name) = lower($2) returning " + COLUMNS)
+                .execute(Tuple.of(registry, name, server, credential)).map(Tasks::first);
+    }
+
+    /** @return whether the task had a credential for {@code server} */
+    public Uni<Boolean> removeCredential(String registry, String name, String server) {
+        return pool.preparedQuery("update task set credentials = credentials - $3, updated_at = now()"
+                        + " where registry = $1 and lower(name) = lower($2) and credentials ? $3")
+                .execute(Tuple.of(registry, name, server)).map(result -> result.rowCount() == 1);
+    }
+
     public Uni<Boolean> delete(String registry, String name) {
         return pool.preparedQuery("delete from task where registry = $1 and lower(name) = lower($2)")
                 .execute(Tuple.of(registry, name)).map(result -> result.rowCount() == 1);
@@ -156,6 +171,7 @@ public class Tasks {
         return new Task(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                 r.getInteger(5), r.getInteger(6), (JsonObject) r.getValue(7), (JsonObject) r.getValue(8),
                 r.getString(9), r.getOffsetDateTime(10).toInstant(), r.getOffsetDateTime(11).toInstant(),
-                new Triggers(r.getBoolean(12), r.getString(13), r.getBoolean(14), (JsonArray) r.getValue(15)));
+                new Triggers(r.getBoolean(12), r.getString(13), r.getBoolean(14), (JsonArray) r.getValue(15)),
+                (JsonObject) r.getValue(16));
     }
 }

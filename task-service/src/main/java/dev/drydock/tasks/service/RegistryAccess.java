@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public class RegistryAccess {
     RegistryAccess(TasksConfig config) {
         this.config = config;
         this.url = URI.create(config.registry().url());
-        this.servers = new LoginServers(url, config.registry().domain());
+        this.servers = new LoginServers(url, config.registry().domain(), config.registry().insecureRegistries().orElse(List.of()));
         this.tokens = new TokenEndpoint(servers, config.auth().cache());
     }
 
@@ -101,30 +103,81 @@ public class RegistryAccess {
         return List.copyOf(hosts);
     }
 
-    /** An auth file for buildah (mode 600) that logs in to {@code server} with {@code token}. */
-    public Path authFile(String server, String token, Path directory) throws IOException {
-        String auth = Base64.getEncoder().encodeToString((REFRESH_TOKEN_USER + ":" + token)
-                .getBytes(StandardCharsets.UTF_8));
+    /** An auth file for buildah (mode 600) with credentials per login server (containers-auth.json). */
+    public Path authFile(Map<String, RegistryClient.Credentials> logins, Path directory) throws IOException {
+        Map<String, Object> auths = new LinkedHashMap<>();
+        logins.forEach((server, c) -> auths.put(server, Map.of("auth", Base64.getEncoder().encodeToString(
+                (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)))));
         Path file = directory.resolve("auth.json");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, JSON.writeValueAsString(Map.of("auths", Map.of(server, Map.of("auth", auth)))));
+        Files.writeString(file, JSON.writeValueAsString(Map.of("auths", auths)));
         return file;
     }
 
     /**
-     * An /etc/hosts for the builder's pulls and pushes: the host's own entries, and {@code server}'s host name at
-     * the registry service's address, so a registry's login server needs no DNS entry.
+     * An /etc/hosts for the builder's pulls and pushes: the host's own entries, and the host names of
+     * {@code servers} that are Drydock's at the registry service's address, so login servers need no DNS entry.
      */
-    public Path hostsFile(String server, Path directory) throws IOException {
-        String host = URI.create("http://" + server).getHost();
-        String address = InetAddress.getByName(servers.service().getHost()).getHostAddress();
+    public Path hostsFile(Collection<String> servers, Path directory) throws IOException {
+        String address = InetAddress.getByName(this.servers.service().getHost()).getHostAddress();
         Path system = Path.of("/etc/hosts");
-        String entries = (Files.isReadable(system) ? Files.readString(system) : "127.0.0.1\tlocalhost\n")
-                + "\n" + address + "\t" + host + "\n";
+        StringBuilder entries = new StringBuilder(Files.isReadable(system) ? Files.readString(system)
+                : "127.0.0.1\tlocalhost\n").append('\n');
+        for (String server : servers) {
+            if (this.servers.names(server)) {
+                entries.append(address).append('\t').append(URI.create("http://" + server).getHost()).append('\n');
+            }
+        }
         Path file = directory.resolve("hosts");
         Files.writeString(file, entries);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         return file;
+    }
+
+    /**
+     * A containers-registries.conf for the builder: the host's own, with plain http for the configured insecure
+     * registries and, when the registry service is reached without TLS, for Drydock's login servers among
+     * {@code servers}. Every other registry keeps https with certificate checks (buildah's --tls-verify=false would
+     * have let any of them be downgraded).
+     */
+    public Path registriesFile(Collection<String> servers, Path directory) throws IOException {
+        Set<String> plain = new LinkedHashSet<>(this.servers.insecure());
+        if (this.servers.scheme().equals("http")) {
+            servers.stream().filter(this.servers::names).forEach(plain::add);
+        }
+        Path system = Path.of("/etc/containers/registries.conf");
+        StringBuilder conf = new StringBuilder(Files.isReadable(system) ? Files.readString(system) : "")
+                .append("\n# Drydock: registries reached with plain http\n");
+        for (String location : plain) {
+            conf.append("[[registry]]\nlocation = \"").append(location.replace("\"", "")).append("\"\ninsecure = true\n");
+        }
+        Path file = directory.resolve("registries.conf");
+        Files.writeString(file, conf);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
+    }
+
+    /**
+     * Whether the caller's Basic credentials (already admitted by the access filter) are the administrator's, not a
+     * registry's admin user's; true where authentication is off.
+     */
+    public Uni<Boolean> isAdministrator(String registry, String authorization) {
+        if (!config.auth().enabled()) {
+            return Uni.createFrom().item(true);
+        }
+        String[] credentials = TokenEndpoint.basic(authorization).orElse(null);
+        if (credentials == null) {
+            return Uni.createFrom().item(false);
+        }
+        return Uni.createFrom().item(() -> {
+            try {
+                return tokens.check(loginServer(registry), credentials[0], credentials[1])
+                        .map(grant -> grant.claims().path("kind").asText().equals("MANAGEMENT")).orElse(false);
+            } catch (IOException e) {
+                throw new RegistryUnavailableException("cannot check credentials with the registry at " + url
+                        + ": " + e.getMessage());
+            }
+        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     /** Checks a caller's Basic credentials with the registry's token endpoint; remembered for a short while. */

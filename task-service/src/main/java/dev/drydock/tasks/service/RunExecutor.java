@@ -199,6 +199,7 @@ public class RunExecutor {
         private Path source;
         private Path authFile;
         private Path hostsFile;
+        private Path registriesFile;
         private String token;
         private String commit;
         private volatile boolean internal;
@@ -223,8 +224,16 @@ public class RunExecutor {
             StepGraph graph = StepGraph.of(plan);
             log.accept("Logging in to registry: " + variables.registry());
             token = registry.serviceToken(run.registry());
-            authFile = token == null ? null : registry.authFile(variables.registry(), token, workspace);
-            hostsFile = registry.hostsFile(variables.registry(), workspace);
+            Map<String, RegistryClient.Credentials> logins = new LinkedHashMap<>();
+            if (token != null) {
+                logins.put(variables.registry(), RegistryAccess.tokenCredentials(token));
+            }
+            logins.putAll(taskCredentials(request.getJsonObject("credentials", new JsonObject())));
+            authFile = logins.isEmpty() ? null : registry.authFile(logins, workspace);
+            List<String> servers = new ArrayList<>(List.of(variables.registry()));
+            servers.addAll(logins.keySet());
+            hostsFile = registry.hostsFile(servers, workspace);
+            registriesFile = registry.registriesFile(servers, workspace);
             // the builder runs as its own unprivileged account: it gets this run's files, nothing else of ours
             builder.handOver(workspace);
             if (!source.startsWith(workspace)) {
@@ -307,7 +316,7 @@ public class RunExecutor {
         /** One attempt of a step. @return its error, or null */
         private String attempt(Step step) {
             ImageBuilder.StepIo io = new ImageBuilder.StepIo(log, Duration.ofSeconds(step.timeoutSeconds()), control,
-                    authFile, hostsFile, run.request().getInteger("cpu", defaultCpu));
+                    authFile, hostsFile, registriesFile, run.request().getInteger("cpu", defaultCpu));
             return switch (step.kind()) {
                 case BUILD -> build(step.build(), io);
                 case PUSH -> push(step.push(), io);
@@ -397,6 +406,31 @@ public class RunExecutor {
                 }
             }
             return null;
+        }
+
+        /**
+         * The task's credentials for other registries (az acr task credential): a user name with its password (kept
+         * with the run's secrets), or the task service's own identity for a Drydock registry (only the
+         * administrator may give a task that, see TaskCredentials).
+         */
+        private Map<String, RegistryClient.Credentials> taskCredentials(JsonObject credentials) throws IOException {
+            Map<String, RegistryClient.Credentials> logins = new LinkedHashMap<>();
+            for (String server : credentials.fieldNames()) {
+                JsonObject credential = credentials.getJsonObject(server);
+                if (credential.getBoolean("identity", false)) {
+                    String name = registry.servers().registryOf(server);
+                    String other = name == null ? null : registry.serviceToken(name);
+                    if (other != null) {
+                        log.accept("Logging in to registry: " + server + " (task service identity)");
+                        logins.put(server, RegistryAccess.tokenCredentials(other));
+                    }
+                } else {
+                    log.accept("Logging in to registry: " + server + " as " + credential.getString("username"));
+                    logins.put(server, new RegistryClient.Credentials(credential.getString("username"),
+                            secrets.getOrDefault(TaskCredentials.SECRET_PREFIX + server, "")));
+                }
+            }
+            return logins;
         }
 
         /** A base image with the digest its tag has now in its registry (the one the build is about to pull). */

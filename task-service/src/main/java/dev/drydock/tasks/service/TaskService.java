@@ -133,6 +133,7 @@ public class TaskService {
             runType = "AutoRun";
         }
         request.put("cpu", task.cpu());
+        TaskCredentials.addTo(task.credentials(), request, secrets);
         return new Runs.NewRun(task.registry(), task.name(), runType, trigger, task.platform(), request,
                 task.timeoutSeconds(), secrets, task.agentPool(), triggerInfo);
     }
@@ -167,7 +168,7 @@ public class TaskService {
         Tasks.Triggers triggers = triggers(request.trigger(), existing == null ? Tasks.Triggers.DEFAULT
                 : existing.triggers());
         return new Tasks.Task(0, registry, name, status, platform, timeout, cpu, step, secrets, pool, null, null,
-                triggers);
+                triggers, existing != null ? existing.credentials() : new JsonObject());
     }
 
     /** The triggers after a request: each part given replaces the one there was. */

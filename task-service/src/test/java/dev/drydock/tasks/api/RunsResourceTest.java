@@ -324,52 +324,47 @@ class RunsResourceTest {
     }
 
     @Test
-    void aRegistryWhoseLoginServerNoDnsKnowsStillBuildsAndPushes() {
+    void aRegistryWhoseLoginServerNoDnsKnowsBuildsPushesAndRunsItsImagesInCmdSteps() {
         // a tenant of Drydock's: its login server <name>.drydock.localhost is in no DNS and no /etc/hosts here
-        String tenant = "nodns" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        String port = ":" + URI.create(registryUrl).getPort();
-        assertThrows(UnknownHostException.class, () -> InetAddress.getByName(tenant + ".drydock.localhost"));
-        RequestSpecification registryAdmin = RestAssured.given().baseUri(registryUrl).auth().preemptive()
-                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json");
-        registryAdmin.body(Map.of("name", tenant, "sku", Map.of("name", "Standard"), "adminUserEnabled", true))
-                .post("/api/v1/registries").then().statusCode(201);
-        String password = RestAssured.given().baseUri(registryUrl).auth().preemptive()
-                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json")
-                .body(Map.of("name", "password")).post("/api/v1/registries/" + tenant + "/credentials/regenerate")
-                .then().statusCode(200).extract().jsonPath().getString("passwords[0].value");
+        TasksApi.Tenant tenant = TasksApi.tenant(registryUrl, "nodns");
+        assertThrows(UnknownHostException.class, () -> InetAddress.getByName(tenant.name() + ".drydock.localhost"));
 
-        // the base, copied into the tenant's registry (a run pulls with its own registry's credentials only)
+        // the base, imported from the default registry into the tenant's (a run pulls with its own registry's
+        // credentials only); no source credentials: the administrator imports from Drydock's own registries
         String baseRepository = base.substring(base.indexOf('/') + 1);
         RestAssured.given().baseUri(registryUrl).auth().preemptive()
                 .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json")
-                .body(Map.of("source", Map.of("registryUri", registry, "sourceImage", baseRepository,
-                        "credentials", Map.of("username", TaskStackTestResource.ADMIN,
-                                "password", TaskStackTestResource.ADMIN_PASSWORD)),
+                .body(Map.of("source", Map.of("registryUri", registry, "sourceImage", baseRepository),
                         "targetTags", List.of(baseRepository)))
-                .post("/api/v1/registries/" + tenant + "/import").then().statusCode(200);
-        String tenantServer = tenant + ".drydock.localhost" + port;
+                .post("/api/v1/registries/" + tenant.name() + "/import").then().statusCode(200);
 
         // the registry's own admin user is checked with its registry (before: 503, its login server unresolvable)
-        String tenantBase = "/api/v1/registries/" + tenant;
-        RestAssured.given().auth().preemptive().basic(tenant, password).get(tenantBase + "/runs").then()
-                .statusCode(200);
-        String source = RestAssured.given().auth().preemptive().basic(tenant, password)
-                .contentType("application/x-tar").body(Contexts.tar("FROM " + tenantServer + "/" + baseRepository + "\nRUN echo tenant > /t\n"))
-                .post(tenantBase + "/sources").then().statusCode(201).extract().path("sourceLocation");
-        String runId = RestAssured.given().auth().preemptive().basic(tenant, password).contentType("application/json")
-                .body(Map.of("imageNames", List.of("app:v1"), "sourceLocation", source)).post(tenantBase + "/builds")
+        tenant.given().get(tenant.base() + "/runs").then().statusCode(200);
+        String source = tenant.given().contentType("application/x-tar")
+                .body(Contexts.tar("FROM " + tenant.server() + "/" + baseRepository + "\nRUN echo tenant > /t\n"))
+                .post(tenant.base() + "/sources").then().statusCode(201).extract().path("sourceLocation");
+        String runId = tenant.given().contentType("application/json")
+                .body(Map.of("imageNames", List.of("app:v1"), "sourceLocation", source)).post(tenant.base() + "/builds")
                 .then().statusCode(202).extract().path("runId");
-        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .until(() -> !List.of("Queued", "Started", "Running").contains(given().get(tenantBase + "/runs/"
-                        + runId).then().extract().path("status")));
-        String log = given().get(tenantBase + "/runs/" + runId + "/logs").then().extract().asString();
-        assertEquals("Succeeded", given().get(tenantBase + "/runs/" + runId).then().extract().path("status"), log);
-        assertTrue(log.contains("buildah pull") && log.contains(tenantServer + "/" + baseRepository), log);
-        assertTrue(log.contains(tenantServer + "/app:v1"), log);
+        JsonPath built = TasksApi.awaitEnd(tenant.base(), runId);
+        String log = TasksApi.log(tenant.base(), runId);
+        assertEquals("Succeeded", built.getString("status"), log);
+        assertTrue(log.contains("buildah pull") && log.contains(tenant.server() + "/" + baseRepository), log);
+        assertTrue(log.contains(tenant.server() + "/app:v1"), log);
         // pushed into the tenant's registry, not the default one
-        RestAssured.given().baseUri(registryUrl).header("Host", tenant + ".drydock.localhost" + port)
-                .auth().preemptive().basic(tenant, password).get("/v2/app/tags/list").then().statusCode(200)
-                .body("tags", org.hamcrest.Matchers.hasItem("v1"));
+        RestAssured.given().baseUri(registryUrl).header("Host", tenant.server())
+                .auth().preemptive().basic(tenant.name(), tenant.password()).get("/v2/app/tags/list").then()
+                .statusCode(200).body("tags", org.hamcrest.Matchers.hasItem("v1"));
+
+        // a cmd step runs the tenant's image in instance-service, named by its login server with and without port
+        for (String image : List.of(tenant.server() + "/app:v1", tenant.name() + ".drydock.localhost/app:v1")) {
+            String cmd = tenant.given().contentType("application/json").body(Map.of("cmd", image + " cat /t"))
+                    .post(tenant.base() + "/runs").then().statusCode(202).extract().path("runId");
+            JsonPath ran = TasksApi.awaitEnd(tenant.base(), cmd);
+            String cmdLog = TasksApi.log(tenant.base(), cmd);
+            assertEquals("Succeeded", ran.getString("status"), cmdLog);
+            assertTrue(cmdLog.contains("tenant\n"), cmdLog);
+        }
     }
 
     @Test

@@ -45,6 +45,59 @@ class TasksResourceTest {
     Path temp;
 
     @Test
+    void aTaskWithCredentialsPullsFromAndPushesToOtherRegistriesAndOnlyTheAdministratorLendsItsIdentity() {
+        String registry = URI.create(registryUrl).getAuthority();
+        String base = BaseImage.reference(registry);
+        TasksApi.Tenant home = TasksApi.tenant(registryUrl, "home");
+        TasksApi.Tenant other = TasksApi.tenant(registryUrl, "other");
+        String source = home.given().contentType("application/x-tar")
+                .body(Contexts.tar("FROM " + base + "\nRUN echo crossed > /c\n")).post(home.base() + "/sources")
+                .then().statusCode(201).extract().path("sourceLocation");
+        home.given().contentType("application/json").body(Map.of("name", "crosser", "step", Map.of("type", "Docker",
+                "contextPath", source, "imageNames", List.of(other.server() + "/crossed:{{.Run.ID}}"))))
+                .post(home.base() + "/tasks").then().statusCode(201);
+        String credentials = home.base() + "/tasks/crosser/credentials/";
+
+        // a registry's admin user may not lend itself the task service's identity, which reaches every registry
+        home.given().contentType("application/json").body(Map.of("identity", "[system]"))
+                .put(credentials + registry).then().statusCode(403).body("error.code", equalTo("Forbidden"));
+        home.given().contentType("application/json").body(Map.of("identity", "[system]"))
+                .put(credentials + "ghcr.io").then().statusCode(400);
+        home.given().contentType("application/json").body(Map.of("username", "x"))
+                .put(credentials + other.server()).then().statusCode(400);
+        home.given().contentType("application/json").body(Map.of("username", "x", "password", "y"))
+                .put(credentials + "not a server").then().statusCode(400);
+
+        home.given().contentType("application/json").body(Map.of("username", other.name(), "password",
+                other.password())).put(credentials + other.server()).then().statusCode(200)
+                .body("'" + other.server() + "'.username", equalTo(other.name()));
+        given().contentType("application/json").body(Map.of("identity", "[system]"))
+                .put(credentials + registry).then().statusCode(200);
+        String listed = home.given().get(home.base() + "/tasks/crosser/credentials").then().statusCode(200)
+                .body("'" + registry + "'.identity", equalTo("[system]")).extract().asString();
+        String shown = home.given().get(home.base() + "/tasks/crosser").then().statusCode(200).extract().asString();
+        assertFalse(listed.contains(other.password()) || shown.contains(other.password()), "passwords never show");
+
+        String runId = home.given().contentType("application/json").body(Map.of()).post(home.base()
+                + "/tasks/crosser/runs").then().statusCode(202).extract().path("runId");
+        JsonPath run = TasksApi.awaitEnd(home.base(), runId);
+        String log = TasksApi.log(home.base(), runId);
+        assertEquals("Succeeded", run.getString("status"), log);
+        assertFalse(log.contains(other.password()), log);
+        other.given().baseUri(registryUrl).header("Host", other.server()).get("/v2/crossed/tags/list").then()
+                .statusCode(200).body("tags", hasItem(runId));
+
+        // without the credential the same task cannot push there: the run's own token stops at its registry
+        home.given().delete(credentials + other.server()).then().statusCode(204);
+        home.given().delete(credentials + other.server()).then().statusCode(404);
+        String denied = home.given().contentType("application/json").body(Map.of()).post(home.base()
+                + "/tasks/crosser/runs").then().statusCode(202).extract().path("runId");
+        assertEquals("Failed", TasksApi.awaitEnd(home.base(), denied).getString("status"));
+        other.given().baseUri(registryUrl).header("Host", other.server()).get("/v2/crossed/tags/list").then()
+                .statusCode(200).body("tags", org.hamcrest.Matchers.not(hasItem(denied)));
+    }
+
+    @Test
     void aSavedTaskBuildsFromGitAtItsBranchAndFolderAndKeepsItsRunHistory() {
         String registry = URI.create(registryUrl).getAuthority();
         String base = BaseImage.reference(registry);

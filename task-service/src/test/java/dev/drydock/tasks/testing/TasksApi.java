@@ -48,18 +48,58 @@ public final class TasksApi {
     }
 
     public static JsonPath show(String runId) {
-        return given().get(BASE + "/runs/" + runId).then().statusCode(200).extract().jsonPath();
+        return show(BASE, runId);
+    }
+
+    private static JsonPath show(String base, String runId) {
+        return given().get(base + "/runs/" + runId).then().statusCode(200).extract().jsonPath();
     }
 
     /** Waits for the run to reach a final state. */
     public static JsonPath awaitEnd(String runId) {
+        return awaitEnd(BASE, runId);
+    }
+
+    /** Waits for a run of the registry at {@code base} (/api/v1/registries/name) to reach a final state. */
+    public static JsonPath awaitEnd(String base, String runId) {
         Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                .until(() -> FINAL.contains(show(runId).getString("status")));
-        return show(runId);
+                .until(() -> FINAL.contains(show(base, runId).getString("status")));
+        return show(base, runId);
     }
 
     public static String log(String runId) {
-        return given().get(BASE + "/runs/" + runId + "/logs").then().statusCode(200).extract().asString();
+        return log(BASE, runId);
+    }
+
+    public static String log(String base, String runId) {
+        return given().get(base + "/runs/" + runId + "/logs").then().statusCode(200).extract().asString();
+    }
+
+    /** A registry of its own with its admin user enabled, for tests that cross registries. */
+    public record Tenant(String name, String password, String server) {
+        public String base() {
+            return "/api/v1/registries/" + name;
+        }
+
+        /** Calls as the registry's admin user. */
+        public RequestSpecification given() {
+            return RestAssured.given().auth().preemptive().basic(name, password);
+        }
+    }
+
+    /** Creates a Standard registry named {@code prefix} + random letters, with its admin user's first password. */
+    public static Tenant tenant(String registryUrl, String prefix) {
+        String name = prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        RequestSpecification admin = RestAssured.given().baseUri(registryUrl).auth().preemptive()
+                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD)
+                .contentType("application/json");
+        admin.body(Map.of("name", name, "sku", Map.of("name", "Standard"), "adminUserEnabled", true))
+                .post("/api/v1/registries").then().statusCode(201);
+        String password = RestAssured.given().baseUri(registryUrl).auth().preemptive()
+                .basic(TaskStackTestResource.ADMIN, TaskStackTestResource.ADMIN_PASSWORD).contentType("application/json")
+                .body(Map.of("name", "password")).post("/api/v1/registries/" + name + "/credentials/regenerate")
+                .then().statusCode(200).extract().jsonPath().getString("passwords[0].value");
+        return new Tenant(name, password, name + ".drydock.localhost:" + java.net.URI.create(registryUrl).getPort());
     }
 
     /** Waits until the run's stored log contains {@code text}. */
