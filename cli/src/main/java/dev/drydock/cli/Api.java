@@ -170,6 +170,8 @@ public final class Api {
             } else if (json != null && json.has("errors") && json.get("errors").size() > 0) {
                 JsonNode first = json.get("errors").get(0);
                 detail = first.path("code").asText() + ": " + first.path("message").asText();
+            } else if (json != null && json.has("checks") && json.has("status")) {
+                detail = health(json);
             }
         } catch (IOException e) {
             detail = null;
@@ -181,6 +183,23 @@ public final class Api {
         int exit = status == 401 || status == 403 ? EXIT_AUTH : status == 404 ? EXIT_NOT_FOUND : EXIT_FAILED;
         String hint = status == 401 ? " (run drydock login)" : "";
         return new ApiException(detail + hint, exit);
+    }
+
+    /** A MicroProfile Health answer in one line: the checks that are not UP, with what they said. */
+    private static String health(JsonNode answer) {
+        StringBuilder down = new StringBuilder();
+        for (JsonNode check : answer.path("checks")) {
+            if (!check.path("status").asText().equals("UP")) {
+                down.append(down.length() == 0 ? "" : "; ").append(check.path("name").asText());
+                java.util.List<String> said = new java.util.ArrayList<>();
+                check.path("data").fields().forEachRemaining(e -> said.add(e.getKey() + ": " + e.getValue().asText()));
+                if (!said.isEmpty()) {
+                    down.append(" (").append(String.join(", ", said)).append(')');
+                }
+            }
+        }
+        String line = answer.path("status").asText() + (down.length() == 0 ? "" : ": " + down);
+        return line.length() > 300 ? line.substring(0, 300) + " …" : line;
     }
 
     private static HttpRequest.BodyPublisher body(Object body) {

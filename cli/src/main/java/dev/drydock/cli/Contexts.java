@@ -50,13 +50,19 @@ public final class Contexts {
                 pack(dir, tar, dockerfile);
             }
             long size = Files.size(archive);
+            boolean terminal = Terminal.stderr();
             JsonNode answer = api.upload(Api.Service.TASKS, registryPath + "/sources", "application/gzip", () -> {
                 try {
-                    return new Progress(Files.newInputStream(archive), size);
+                    InputStream in = Files.newInputStream(archive);
+                    return terminal ? new Progress(in, size) : in;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, size);
+            if (!terminal) {
+                // a log file or a CI job gets one line, not a hundred carriage returns
+                System.err.println("Uploaded context (" + Progress.human(size) + ")");
+            }
             return answer.path("sourceLocation").asText();
         } finally {
             Files.deleteIfExists(archive);
@@ -149,7 +155,7 @@ public final class Contexts {
                     human(size));
         }
 
-        private static String human(long bytes) {
+        static String human(long bytes) {
             return bytes < 1024 * 1024 ? String.format("%.1f KiB", bytes / 1024.0)
                     : String.format("%.1f MiB", bytes / (1024.0 * 1024));
         }

@@ -3,6 +3,8 @@ package dev.drydock.cli;
 import dev.drydock.cli.commands.BuildCommand;
 import dev.drydock.cli.commands.CheckHealthCommand;
 import dev.drydock.cli.commands.CompletionCommand;
+import dev.drydock.cli.commands.ConfigCommands;
+import dev.drydock.cli.commands.CredentialCommands;
 import dev.drydock.cli.commands.ContainerCommands;
 import dev.drydock.cli.commands.HelpCommand;
 import dev.drydock.cli.commands.ImportCommand;
@@ -15,6 +17,7 @@ import dev.drydock.cli.commands.RunCommand;
 import dev.drydock.cli.commands.ScopeMapCommands;
 import dev.drydock.cli.commands.TaskCommands;
 import dev.drydock.cli.commands.TokenCommands;
+import dev.drydock.cli.commands.WebhookCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +33,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, RegistryCommands.class,
             RepositoryCommands.class, ManifestCommands.class, ImportCommand.class, TokenCommands.class,
             ScopeMapCommands.class, BuildCommand.class, RunCommand.class, TaskCommands.class, PurgeCommand.class,
-            ContainerCommands.class, CheckHealthCommand.class, CompletionCommand.class, HelpCommand.class})
+            ContainerCommands.class, WebhookCommands.class, CredentialCommands.class, ConfigCommands.class,
+            RegistryCommands.ShowUsage.class, CheckHealthCommand.class, CompletionCommand.class, HelpCommand.class})
 public class Drydock {
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, description = "table (default), json, yaml or tsv")

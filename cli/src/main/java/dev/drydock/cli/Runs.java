@@ -15,17 +15,30 @@ public final class Runs {
     private Runs() {
     }
 
-    public static int follow(Api api, String registryPath, String runId, boolean logs) {
-        if (logs) {
-            try (InputStream log = api.stream(Api.Service.TASKS, registryPath + "/runs/" + runId + "/logs?follow=true")) {
-                log.transferTo(System.out);
-                System.out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("the log of run " + runId + " broke off: " + e.getMessage(), e);
-            }
+    /**
+     * After a run was queued: returns at once with the run printed when {@code noWait} (az's --no-wait and
+     * --no-logs), else follows it.
+     */
+    public static int queued(Base command, JsonNode run, boolean noWait) {
+        String runId = run.path("runId").asText();
+        System.err.println("Queued a run with ID: " + runId);
+        if (noWait) {
+            command.printAs(run, dev.drydock.cli.commands.RunCommand.COLUMNS);
+            return 0;
+        }
+        return follow(command.apiOf(), command.pathOf(""), runId);
+    }
+
+    /** Streams the run's log to its end and exits with its result. */
+    public static int follow(Api api, String registryPath, String runId) {
+        try (InputStream log = api.stream(Api.Service.TASKS, registryPath + "/runs/" + runId + "/logs?follow=true")) {
+            log.transferTo(System.out);
+            System.out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the log of run " + runId + " broke off: " + e.getMessage(), e);
         }
         JsonNode run = api.get(Api.Service.TASKS, registryPath + "/runs/" + runId);
-        // without the log (or when the stream broke off early) wait for the end by asking
+        // when the stream broke off early, wait for the end by asking
         while (!ended(run.path("status").asText())) {
             try {
                 Thread.sleep(1000);

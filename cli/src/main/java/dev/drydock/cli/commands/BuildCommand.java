@@ -49,10 +49,7 @@ public class BuildCommand extends Base {
     @Option(names = "--timeout", description = "seconds (300-28800, 3600)")
     Integer timeout;
 
-    @Option(names = "--no-logs", description = "wait for the end without streaming the log")
-    boolean noLogs;
-
-    @Option(names = "--no-wait", description = "print the queued run and return")
+    @Option(names = {"--no-logs", "--no-wait"}, description = "print the queued run and return (az: both)")
     boolean noWait;
 
     @Override
@@ -75,14 +72,7 @@ public class BuildCommand extends Base {
         putIfSet(body, "timeout", timeout);
         body.put("isPushEnabled", !noPush);
         body.put("noCache", noCache);
-        JsonNode run = api().post(Api.Service.TASKS, registryPath("/builds"), body);
-        String runId = run.path("runId").asText();
-        System.err.println("Queued a build with ID: " + runId);
-        if (noWait) {
-            print(run, RunCommand.COLUMNS);
-            return 0;
-        }
-        return Runs.follow(api(), registryPath(""), runId, !noLogs);
+        return Runs.queued(this, api().post(Api.Service.TASKS, registryPath("/builds"), body), noWait);
     }
 
     static Map<String, Object> argument(String nameValue, boolean secret) {

@@ -9,10 +9,8 @@ import dev.drydock.cli.Drydock;
 import dev.drydock.cli.Output;
 import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +24,8 @@ import java.util.Map;
 /** {@code drydock container ...} (az container ...): container groups in the instance service. */
 @Command(name = "container", description = "Container groups (ACI) on runc.",
         subcommands = {ContainerCommands.Create.class, ContainerCommands.ListAll.class, ContainerCommands.Show.class,
-            ContainerCommands.Logs.class, ContainerCommands.Exec.class, ContainerCommands.Start.class,
+            ContainerCommands.Logs.class, ContainerCommands.Attach.class, ContainerCommands.Exec.class,
+            ContainerCommands.Start.class,
             ContainerCommands.Stop.class, ContainerCommands.Restart.class, ContainerCommands.Delete.class,
             ContainerCommands.Export.class})
 public final class ContainerCommands {
@@ -164,26 +163,78 @@ public final class ContainerCommands {
         }
     }
 
-    @Command(name = "exec", description = "Runs a command with arguments in a running container: "
-            + "drydock container exec NAME -- ls -l /")
-    static class Exec extends Base {
-        @Parameters(index = "0")
+    @Command(name = "attach", description = "Shows a container's state and streams its output until its run ends "
+            + "(az container attach).")
+    static class Attach extends Base {
+        @Parameters
         String name;
-
-        @Parameters(index = "1..*", arity = "1..*", description = "the command and its arguments")
-        List<String> command;
 
         @Option(names = "--container-name", description = "default: the first container")
         String container;
 
-        @Option(names = "--timeout", description = "seconds (60)")
+        @Override
+        public Integer call() throws IOException {
+            String c = container != null ? container : firstContainer(this, name);
+            System.err.println(state(api().get(Api.Service.INSTANCES, BASE + Api.encode(name)), c));
+            try (InputStream stream = api().stream(Api.Service.INSTANCES, BASE + Api.encode(name) + "/containers/"
+                    + Api.encode(c) + "/logs?follow=true")) {
+                stream.transferTo(System.out);
+            }
+            System.out.flush();
+            System.err.println(state(api().get(Api.Service.INSTANCES, BASE + Api.encode(name)), c));
+            return 0;
+        }
+
+        private static String state(JsonNode group, String container) {
+            for (JsonNode c : group.path("properties").path("containers")) {
+                if (c.path("name").asText().equals(container)) {
+                    JsonNode state = c.path("properties").path("instanceView").path("currentState");
+                    return "Container '" + container + "' is in state '" + state.path("state").asText("Waiting")
+                            + "'" + (state.has("exitCode") ? " (exit code " + state.get("exitCode").asInt() + ")" : "")
+                            + (state.hasNonNull("detailStatus") ? ": " + state.get("detailStatus").asText() : "");
+                }
+            }
+            throw new ApiException("group has no container " + container, Api.EXIT_NOT_FOUND);
+        }
+    }
+
+    @Command(name = "exec", description = "Runs a command in a running container: interactively on a terminal "
+            + "(--exec-command \"/bin/sh\" as az, or -i), or captured: drydock container exec NAME -- ls -l /")
+    static class Exec extends Base {
+        @Parameters(index = "0")
+        String name;
+
+        @Parameters(index = "1..*", arity = "0..*", description = "the command and its arguments")
+        List<String> command = List.of();
+
+        @Option(names = "--exec-command", description = "a command line run on a terminal (az's spelling)")
+        String execCommand;
+
+        @Option(names = {"-i", "--interactive"}, description = "the positional command on a terminal")
+        boolean interactive;
+
+        @Option(names = "--container-name", description = "default: the first container")
+        String container;
+
+        @Option(names = "--timeout", description = "seconds a captured command may take (60)")
         int timeout = 60;
 
         @Override
-        public Integer call() {
-            JsonNode result = api().post(Api.Service.INSTANCES, BASE + Api.encode(name) + "/containers/"
-                    + Api.encode(container != null ? container : firstContainer(this, name)) + "/exec",
-                    Map.of("command", command, "timeoutSeconds", timeout));
+        public Integer call() throws Exception {
+            String path = BASE + Api.encode(name) + "/containers/" + Api.encode(container != null ? container
+                    : firstContainer(this, name)) + "/exec";
+            if (execCommand != null || interactive) {
+                List<String> argv = execCommand != null ? List.of(execCommand.trim().split("\\s+")) : command;
+                if (argv.isEmpty() || argv.get(0).isEmpty()) {
+                    throw new IllegalArgumentException("name the command: --exec-command /bin/sh");
+                }
+                return TerminalSession.run(api(), path, argv);
+            }
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("name the command: drydock container exec NAME -- ls -l /");
+            }
+            JsonNode result = api().post(Api.Service.INSTANCES, path, Map.of("command", command, "timeoutSeconds",
+                    timeout));
             System.out.print(result.path("stdout").asText());
             System.err.print(result.path("stderr").asText());
             if (result.path("timedOut").asBoolean()) {
@@ -197,9 +248,6 @@ public final class ContainerCommands {
     abstract static class GroupAction extends Base {
         @Parameters
         String name;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {

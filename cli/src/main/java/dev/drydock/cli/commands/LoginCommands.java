@@ -1,9 +1,12 @@
 package dev.drydock.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drydock.cli.Api;
 import dev.drydock.cli.ApiException;
 import dev.drydock.cli.Base;
 import dev.drydock.cli.Profile;
 import dev.drydock.cli.Logins;
+import dev.drydock.cli.Output;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,7 +15,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code drydock login} and {@code logout}. */
 public final class LoginCommands {
@@ -28,7 +33,7 @@ public final class LoginCommands {
                 + "(default: the profile's)")
         String server;
 
-        @Option(names = {"-u", "--username"}, required = true)
+        @Option(names = {"-u", "--username"}, description = "required unless --expose-token")
         String username;
 
         @Option(names = {"-p", "--password"}, description = "prefer --password-stdin: arguments are visible to others")
@@ -37,8 +42,19 @@ public final class LoginCommands {
         @Option(names = "--password-stdin")
         boolean passwordStdin;
 
+        @Option(names = {"-t", "--expose-token"}, description = "prints a refresh token of the logged-in identity for "
+                + "the registry (-r) instead of writing files, for clients Drydock cannot configure (az acr login "
+                + "--expose-token)")
+        boolean exposeToken;
+
         @Override
         public Integer call() throws Exception {
+            if (exposeToken) {
+                return exposeToken();
+            }
+            if (username == null) {
+                throw new ApiException("a user name is needed: -u", 2);
+            }
             if (passwordStdin) {
                 password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             }
@@ -51,6 +67,26 @@ public final class LoginCommands {
             profile.save(System.getenv());
             System.out.println("Login Succeeded (" + profile.registryHost() + ")");
             System.err.println("credentials kept in " + Profile.file(System.getenv()) + " and " + files);
+            return 0;
+        }
+
+        /** az's shape: the token with the login server and the user name a client presents it with. */
+        private Integer exposeToken() {
+            String server = loginServer();
+            JsonNode granted = api().getFrom(server, "/oauth2/token?offline_token=true&service=" + Api.encode(server));
+            String token = granted.path("refresh_token").asText(null);
+            if (token == null) {
+                throw new ApiException("the registry gave no refresh token (anonymous?); run drydock login first",
+                        Api.EXIT_AUTH);
+            }
+            Map<String, String> exposed = new LinkedHashMap<>();
+            exposed.put("accessToken", token);
+            exposed.put("loginServer", server);
+            exposed.put("username", "00000000-0000-0000-0000-000000000000");
+            printAs(Api.JSON.valueToTree(exposed), Output.columns("LOGIN SERVER", "loginServer", "USERNAME", "username",
+                    "ACCESS TOKEN", "accessToken"));
+            System.err.println("use it as: podman login -u 00000000-0000-0000-0000-000000000000 --password-stdin "
+                    + server);
             return 0;
         }
     }

@@ -1,6 +1,8 @@
 package dev.drydock.cli.commands;
 
+import dev.drydock.cli.Api;
 import dev.drydock.cli.Base;
+import dev.drydock.cli.Runs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,7 +66,7 @@ public class PurgeCommand extends Base {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cmd", String.join(" ", words));
         body.put("sourceLocation", "/dev/null");
-        return RunCommand.queueAndFollow(this, body, false);
+        return Runs.queued(this, api().post(Api.Service.TASKS, registryPath("/runs"), body), false);
     }
 
     /** One shell-like word: filters hold regex characters the run's command-line splitter must keep together. */

@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code drydock registry create|list|show|delete} (az acr create/list/show/delete). */
+/** {@code drydock registry create|list|show|update|delete} (az acr ...), and {@code drydock show-usage}. */
 @Command(name = "registry", description = "Registries: tenants with ACR's SKUs.",
         subcommands = {RegistryCommands.Create.class, RegistryCommands.ListAll.class, RegistryCommands.Show.class,
-            RegistryCommands.Delete.class})
+            RegistryCommands.Update.class, RegistryCommands.Delete.class})
 public final class RegistryCommands {
 
     static final List<Output.Column> COLUMNS = Output.columns("NAME", "name", "SKU", "sku.name", "LOGIN SERVER",
@@ -53,6 +54,53 @@ public final class RegistryCommands {
         public Integer call() {
             print(api().get(Api.Service.REGISTRY, "/api/v1/registries/" + Api.encode(name != null ? name : registry())),
                     COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "update", description = "Changes a registry's SKU, admin user or anonymous pull (az acr update).")
+    static class Update extends Base {
+        @Parameters(arity = "0..1", description = "default: -r or the profile's")
+        String name;
+
+        @Option(names = "--sku", description = "Basic, Standard or Premium")
+        String sku;
+
+        @Option(names = "--admin-enabled", arity = "1", description = "true or false")
+        Boolean adminEnabled;
+
+        @Option(names = "--anonymous-pull-enabled", arity = "1", description = "true or false (Standard, Premium)")
+        Boolean anonymousPull;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (sku != null) {
+                body.put("sku", Map.of("name", sku));
+            }
+            if (adminEnabled != null) {
+                body.put("adminUserEnabled", adminEnabled);
+            }
+            if (anonymousPull != null) {
+                body.put("anonymousPullEnabled", anonymousPull);
+            }
+            if (body.isEmpty()) {
+                throw new IllegalArgumentException("nothing to change: give --sku, --admin-enabled or "
+                        + "--anonymous-pull-enabled");
+            }
+            print(api().patch(Api.Service.REGISTRY, "/api/v1/registries/" + Api.encode(name != null ? name
+                    : registry()), body), COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "show-usage", description = "Storage and webhooks used against the SKU's limits "
+            + "(az acr show-usage).")
+    public static class ShowUsage extends Base {
+        @Override
+        public Integer call() {
+            print(api().get(Api.Service.REGISTRY, registryPath("/usages")).path("value"), Output.columns("NAME",
+                    "name", "USED", "currentValue", "LIMIT", "limit", "UNIT", "unit"));
             return 0;
         }
     }

@@ -35,21 +35,75 @@ public final class RepositoryCommands {
         }
     }
 
-    @Command(name = "show", description = "Shows a repository's attributes.")
+    /** An image as az names it: {@code repository:tag} or {@code repository@digest}. */
+    record Image(String repository, String tag, String digest) {
+        static Image parse(String image) {
+            int at = image.indexOf('@');
+            if (at > 0) {
+                return new Image(image.substring(0, at), null, image.substring(at + 1));
+            }
+            int colon = image.lastIndexOf(':');
+            if (colon > image.lastIndexOf('/')) {
+                return new Image(image.substring(0, colon), image.substring(colon + 1), null);
+            }
+            return new Image(image, null, null);
+        }
+
+        boolean names() {
+            return tag != null || digest != null;
+        }
+    }
+
+    @Command(name = "show", description = "Shows a repository's attributes, or an image's (repository:tag, "
+            + "repository@digest or --image).")
     static class Show extends Base {
-        @Parameters
+        @Parameters(arity = "0..1", description = "repository, repository:tag or repository@digest")
         String repository;
+
+        @Option(names = "--image", description = "repository:tag or repository@digest (az's spelling)")
+        String image;
+
+        @Option(names = "--repository")
+        String repositoryOption;
 
         @Override
         public Integer call() {
-            print(api().getFrom(loginServer(), "/acr/v1/" + repository), Output.columns("REPOSITORY", "imageName",
-                    "MANIFESTS", "manifestCount", "TAGS", "tagCount", "UPDATED", "lastUpdateTime", "LOCKS",
-                    "changeableAttributes"));
+            Image named = Image.parse(one(repository, repositoryOption, image));
+            if (named.tag() != null) {
+                JsonNode tag = api().getFrom(loginServer(), "/acr/v1/" + named.repository() + "/_tags/"
+                        + Api.encode(named.tag()));
+                print(tag.has("tag") ? tag.get("tag") : tag, TAGS);
+            } else if (named.digest() != null) {
+                JsonNode manifest = api().getFrom(loginServer(), "/acr/v1/" + named.repository() + "/_manifests/"
+                        + named.digest());
+                print(manifest.has("manifest") ? manifest.get("manifest") : manifest, ManifestCommands.COLUMNS);
+            } else {
+                print(api().getFrom(loginServer(), "/acr/v1/" + named.repository()), Output.columns("REPOSITORY",
+                        "imageName", "MANIFESTS", "manifestCount", "TAGS", "tagCount", "UPDATED", "lastUpdateTime",
+                        "LOCKS", "changeableAttributes"));
+            }
             return 0;
         }
     }
 
-    @Command(name = "show-tags", description = "Lists a repository's tags.")
+    /** The one of a positional and its az option spellings that was given. */
+    static String one(String... given) {
+        String found = null;
+        for (String g : given) {
+            if (g != null) {
+                if (found != null) {
+                    throw new IllegalArgumentException("name the repository or image once");
+                }
+                found = g;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("name a repository (or --image repository:tag)");
+        }
+        return found;
+    }
+
+    @Command(name = "show-tags", description = "Lists a repository's tags (--detail: digests, times, locks).")
     static class ShowTags extends Base {
         @Parameters
         String repository;
@@ -60,18 +114,42 @@ public final class RepositoryCommands {
         @Option(names = "--top")
         Integer top;
 
+        @Option(names = "--detail", description = "each tag's digest, times and locks, not only its name")
+        boolean detail;
+
         @Override
         public Integer call() {
             String query = "?n=" + (top == null ? 10000 : top) + (orderby == null ? "" : "&orderby=" + Api.encode(orderby));
-            print(api().getFrom(loginServer(), "/acr/v1/" + repository + "/_tags" + query).path("tags"), TAGS);
+            JsonNode tags = api().getFrom(loginServer(), "/acr/v1/" + repository + "/_tags" + query).path("tags");
+            if (detail) {
+                print(tags, TAGS);
+            } else {
+                // az prints the names alone
+                ArrayNode names = Api.JSON.createArrayNode();
+                tags.forEach(t -> names.add(t.path("name").asText()));
+                print(rows() ? nameRows(names) : names, Output.columns("TAG", "name"));
+            }
             return 0;
+        }
+
+        private static JsonNode nameRows(ArrayNode names) {
+            ArrayNode rows = Api.JSON.createArrayNode();
+            names.forEach(n -> rows.addObject().put("name", n.asText()));
+            return rows;
         }
     }
 
-    @Command(name = "delete", description = "Deletes a repository, or one tag (--tag) or manifest (--manifest).")
+    @Command(name = "delete", description = "Deletes a repository, or an image (--image repository:tag: its "
+            + "manifest and every tag on it, as az does), or untags (--tag), or a manifest (--manifest).")
     static class Delete extends Base {
-        @Parameters
+        @Parameters(arity = "0..1")
         String repository;
+
+        @Option(names = "--repository")
+        String repositoryOption;
+
+        @Option(names = "--image", description = "repository:tag or repository@digest: the manifest and all its tags")
+        String image;
 
         @Option(names = "--tag", description = "untag only: the manifest stays")
         String tag;
@@ -85,12 +163,29 @@ public final class RepositoryCommands {
         @Override
         public Integer call() {
             String host = loginServer();
-            if (tag != null) {
-                api().deleteAt(host, "/acr/v1/" + repository + "/_tags/" + Api.encode(tag));
+            Image named = Image.parse(one(repository, repositoryOption, image));
+            if (image != null && !named.names()) {
+                throw new IllegalArgumentException("--image is repository:tag or repository@digest");
+            }
+            String repo = named.repository();
+            if (named.names()) {
+                String digest = named.digest();
+                if (digest == null) {
+                    JsonNode found = api().getFrom(host, "/acr/v1/" + repo + "/_tags/" + Api.encode(named.tag()));
+                    digest = (found.has("tag") ? found.get("tag") : found).path("digest").asText();
+                }
+                JsonNode attributes = api().getFrom(host, "/acr/v1/" + repo + "/_manifests/" + digest);
+                JsonNode tags = (attributes.has("manifest") ? attributes.get("manifest") : attributes).path("tags");
+                api().deleteAt(host, "/v2/" + repo + "/manifests/" + digest);
+                StringBuilder gone = new StringBuilder();
+                tags.forEach(t -> gone.append(gone.length() == 0 ? "" : ", ").append(repo).append(':').append(t.asText()));
+                System.err.println("deleted manifest " + digest + (gone.length() == 0 ? "" : " and the images " + gone));
+            } else if (tag != null) {
+                api().deleteAt(host, "/acr/v1/" + repo + "/_tags/" + Api.encode(tag));
             } else if (manifest != null) {
-                api().deleteAt(host, "/v2/" + repository + "/manifests/" + manifest);
+                api().deleteAt(host, "/v2/" + repo + "/manifests/" + manifest);
             } else {
-                JsonNode deleted = api().deleteAt(host, "/acr/v1/" + repository);
+                JsonNode deleted = api().deleteAt(host, "/acr/v1/" + repo);
                 print(deleted, Output.columns("MANIFESTS DELETED", "manifestsDeleted", "TAGS DELETED", "tagsDeleted"));
             }
             return 0;

@@ -22,7 +22,7 @@ import java.util.Map;
         + "follows the log and exits with the run's result.")
 public class RunCommand extends Base {
 
-    static final List<Output.Column> COLUMNS = Output.columns("RUN ID", "runId", "STATUS", "status", "TYPE",
+    public static final List<Output.Column> COLUMNS = Output.columns("RUN ID", "runId", "STATUS", "status", "TYPE",
             "runType", "TASK", "task", "TRIGGER", "trigger", "STARTED", "startTime", "FINISHED", "finishTime");
 
     static class What {
@@ -48,8 +48,8 @@ public class RunCommand extends Base {
     @Option(names = "--timeout", description = "seconds")
     Integer timeout;
 
-    @Option(names = "--no-logs")
-    boolean noLogs;
+    @Option(names = {"--no-logs", "--no-wait"}, description = "print the queued run and return (az: both)")
+    boolean noWait;
 
     @Override
     public Integer call() throws Exception {
@@ -67,13 +67,6 @@ public class RunCommand extends Base {
             body.put("secretValues", secretValues);
         }
         BuildCommand.putIfSet(body, "timeout", timeout);
-        return queueAndFollow(this, body, noLogs);
-    }
-
-    static int queueAndFollow(Base command, Map<String, Object> body, boolean noLogs) {
-        JsonNode run = command.apiOf().post(Api.Service.TASKS, command.pathOf("/runs"), body);
-        String runId = run.path("runId").asText();
-        System.err.println("Queued a run with ID: " + runId);
-        return Runs.follow(command.apiOf(), command.pathOf(""), runId, !noLogs);
+        return Runs.queued(this, api().post(Api.Service.TASKS, registryPath("/runs"), body), noWait);
     }
 }

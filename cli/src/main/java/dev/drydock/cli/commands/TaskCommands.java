@@ -2,10 +2,12 @@ package dev.drydock.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.cli.Api;
+import dev.drydock.cli.ApiException;
 import dev.drydock.cli.Base;
 import dev.drydock.cli.Contexts;
 import dev.drydock.cli.Output;
 import dev.drydock.cli.Runs;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,11 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code drydock task create|list|show|delete|run|logs|list-runs|show-run|cancel-run} (az acr task ...). */
+/**
+ * {@code drydock task create|list|show|update|delete|run|logs|list-runs|show-run|cancel-run|credential}
+ * (az acr task ...).
+ */
 @Command(name = "task", description = "Saved tasks and their runs.",
         subcommands = {TaskCommands.Create.class, TaskCommands.ListAll.class, TaskCommands.Show.class,
-            TaskCommands.Delete.class, TaskCommands.RunTask.class, TaskCommands.Logs.class, TaskCommands.ListRuns.class,
-            TaskCommands.ShowRun.class, TaskCommands.CancelRun.class})
+            TaskCommands.Update.class, TaskCommands.Delete.class, TaskCommands.RunTask.class, TaskCommands.Logs.class,
+            TaskCommands.ListRuns.class, TaskCommands.ShowRun.class, TaskCommands.CancelRun.class,
+            TaskCredentialCommands.class})
 public final class TaskCommands {
 
     static final List<Output.Column> COLUMNS = Output.columns("NAME", "name", "STATUS", "status", "STEP", "step.type",
@@ -47,14 +53,8 @@ public final class TaskCommands {
         @Option(names = "--task-file", description = "a local task file (FileTask)")
         Path taskFile;
 
-        @Option(names = "--schedule", description = "a timer trigger, 5-field cron in UTC; repeatable")
-        List<String> schedules = List.of();
-
-        @Option(names = "--base-image-trigger-enabled", arity = "1")
-        Boolean baseImageTrigger;
-
-        @Option(names = "--commit-trigger-enabled", arity = "1")
-        Boolean commitTrigger;
+        @ArgGroup(exclusive = false)
+        Triggers triggers = new Triggers();
 
         @Option(names = "--set", description = "NAME=VALUE for {{.Values.NAME}}; repeatable")
         Map<String, String> values = Map.of();
@@ -88,6 +88,24 @@ public final class TaskCommands {
             body.put("name", name);
             body.put("step", step);
             BuildCommand.putIfSet(body, "timeout", timeout);
+            triggers.putInto(body);
+            print(api().post(Api.Service.TASKS, registryPath("/tasks"), body), COLUMNS);
+            return 0;
+        }
+    }
+
+    /** The trigger options of create and update; only those given are sent. */
+    static class Triggers {
+        @Option(names = "--schedule", description = "a timer trigger, 5-field cron in UTC; repeatable")
+        List<String> schedules = List.of();
+
+        @Option(names = "--base-image-trigger-enabled", arity = "1")
+        Boolean baseImageTrigger;
+
+        @Option(names = "--commit-trigger-enabled", arity = "1")
+        Boolean commitTrigger;
+
+        void putInto(Map<String, Object> body) {
             Map<String, Object> trigger = new LinkedHashMap<>();
             if (!schedules.isEmpty()) {
                 trigger.put("timerTriggers", schedules.stream().map(s -> Map.of("schedule", s)).toList());
@@ -101,7 +119,39 @@ public final class TaskCommands {
             if (!trigger.isEmpty()) {
                 body.put("trigger", trigger);
             }
-            print(api().post(Api.Service.TASKS, registryPath("/tasks"), body), COLUMNS);
+        }
+    }
+
+    @Command(name = "update", description = "Changes a task: status, timeout, CPUs or triggers (az acr task update).")
+    static class Update extends Base {
+        @Parameters
+        String name;
+
+        @Option(names = "--status", description = "Enabled or Disabled")
+        String status;
+
+        @Option(names = "--timeout", description = "seconds")
+        Integer timeout;
+
+        @Option(names = "--cpu")
+        Integer cpu;
+
+        @ArgGroup(exclusive = false)
+        Triggers triggers = new Triggers();
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            BuildCommand.putIfSet(body, "status", status);
+            BuildCommand.putIfSet(body, "timeout", timeout);
+            if (cpu != null) {
+                body.put("agentConfiguration", Map.of("cpu", cpu));
+            }
+            triggers.putInto(body);
+            if (body.isEmpty()) {
+                throw new IllegalArgumentException("nothing to change: give --status, --timeout, --cpu or a trigger");
+            }
+            print(api().patch(Api.Service.TASKS, registryPath("/tasks/" + Api.encode(name)), body), COLUMNS);
             return 0;
         }
     }
@@ -132,6 +182,9 @@ public final class TaskCommands {
         @Parameters
         String name;
 
+        @Option(names = {"-y", "--yes"}, description = "no prompt (accepted as every delete accepts it)")
+        boolean yes;
+
         @Override
         public Integer call() {
             api().delete(Api.Service.TASKS, registryPath("/tasks/" + Api.encode(name)));
@@ -148,8 +201,8 @@ public final class TaskCommands {
         @Option(names = "--set", description = "NAME=VALUE; repeatable")
         Map<String, String> values = Map.of();
 
-        @Option(names = "--no-logs")
-        boolean noLogs;
+        @Option(names = {"--no-logs", "--no-wait"}, description = "print the queued run and return (az: both)")
+        boolean noWait;
 
         @Override
         public Integer call() {
@@ -157,21 +210,34 @@ public final class TaskCommands {
             if (!values.isEmpty()) {
                 body.put("values", values);
             }
-            JsonNode run = api().post(Api.Service.TASKS, registryPath("/tasks/" + Api.encode(name) + "/runs"), body);
-            String runId = run.path("runId").asText();
-            System.err.println("Queued a run with ID: " + runId);
-            return Runs.follow(api(), registryPath(""), runId, !noLogs);
+            return Runs.queued(this, api().post(Api.Service.TASKS, registryPath("/tasks/" + Api.encode(name)
+                    + "/runs"), body), noWait);
         }
     }
 
-    @Command(name = "logs", description = "A run's log, followed while the run goes on (az acr task logs).")
+    @Command(name = "logs", description = "A run's log, followed while the run goes on (az acr task logs): the "
+            + "run given, else the latest run (of the task named by --name).")
     static class Logs extends Base {
-        @Option(names = "--run-id", required = true)
+        @Option(names = "--run-id")
         String runId;
+
+        @Option(names = "--name", description = "the task whose latest run to show")
+        String task;
 
         @Override
         public Integer call() {
-            return Runs.follow(api(), registryPath(""), runId, true);
+            String id = runId;
+            if (id == null) {
+                JsonNode latest = api().get(Api.Service.TASKS, registryPath("/runs?top=1"
+                        + (task == null ? "" : "&task=" + Api.encode(task))));
+                if (latest.isEmpty()) {
+                    throw new ApiException("no runs" + (task == null ? "" : " of task " + task) + " yet",
+                            Api.EXIT_NOT_FOUND);
+                }
+                id = latest.get(0).path("runId").asText();
+                System.err.println("Showing the latest run: " + id);
+            }
+            return Runs.follow(api(), registryPath(""), id);
         }
     }
 

@@ -38,6 +38,12 @@ public class ErrorMappers {
         return ManagementErrors.of(Response.Status.CONFLICT, "Conflict", e.getMessage());
     }
 
+    @ServerExceptionMapper
+    public Response tooManySessions(ExecSessions.TooManySessions e) {
+        return Response.fromResponse(ManagementErrors.of(429, "TooManyRequests", e.getMessage(), Map.of()))
+                .header("Retry-After", "30").build();
+    }
+
     /** ACI answers a group that does not fit with ServiceUnavailable; capacity may free as other groups stop. */
     @ServerExceptionMapper
     public Response capacity(Capacity.InsufficientCapacityException e) {

@@ -5,6 +5,7 @@ import dev.drydock.instances.service.GroupService;
 import dev.drydock.instances.service.InvalidRequestException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -37,14 +39,26 @@ public class GroupsResource {
     static final int MAX_DOCUMENT = 1024 * 1024;
     private static final int MAX_EXEC_TIMEOUT = 3600;
 
-    /** What exec runs. @param command the executable and its arguments */
-    public record ExecRequest(List<String> command, Integer timeoutSeconds) {
+    /**
+     * What exec runs.
+     *
+     * @param command      the executable and its arguments
+     * @param interactive  ACI's exec: a terminal over a WebSocket (answers webSocketUri and password)
+     * @param terminalSize its rows and cols (24 × 80)
+     */
+    public record ExecRequest(List<String> command, Integer timeoutSeconds, Boolean interactive,
+            TerminalSize terminalSize) {
+    }
+
+    public record TerminalSize(Integer rows, Integer cols) {
     }
 
     private final GroupService groups;
+    private final ExecSessions sessions;
 
-    GroupsResource(GroupService groups) {
+    GroupsResource(GroupService groups, ExecSessions sessions) {
         this.groups = groups;
+        this.sessions = sessions;
     }
 
     @PUT
@@ -127,7 +141,7 @@ public class GroupsResource {
     @Path("/{name}/containers/{container}/exec")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> exec(@PathParam("name") String name, @PathParam("container") String container,
-            ExecRequest request) {
+            ExecRequest request, @Context HttpServerRequest http) {
         if (request == null || request.command() == null || request.command().isEmpty()) {
             throw new InvalidRequestException("exec needs a command: [\"executable\", \"arg\", …]");
         }
@@ -136,6 +150,20 @@ public class GroupsResource {
                 // no argv entry of any process can hold a NUL; ProcessBuilder would fail inside the service
                 throw new InvalidRequestException("exec arguments are strings without NUL characters");
             }
+        }
+        if (Boolean.TRUE.equals(request.interactive())) {
+            int rows = request.terminalSize() == null || request.terminalSize().rows() == null ? 24
+                    : request.terminalSize().rows();
+            int cols = request.terminalSize() == null || request.terminalSize().cols() == null ? 80
+                    : request.terminalSize().cols();
+            if (rows < 1 || rows > 1000 || cols < 1 || cols > 1000) {
+                throw new InvalidRequestException("terminalSize rows and cols are 1 to 1000");
+            }
+            String base = (http.isSSL() ? "wss://" : "ws://") + http.authority();
+            return groups.find(name).map(shown -> {
+                ExecSessions.Opened opened = sessions.open(base, name, container, request.command(), rows, cols);
+                return Map.of("webSocketUri", opened.webSocketUri(), "password", opened.password());
+            });
         }
         int timeout = request.timeoutSeconds() == null ? 60 : request.timeoutSeconds();
         if (timeout < 1 || timeout > MAX_EXEC_TIMEOUT) {

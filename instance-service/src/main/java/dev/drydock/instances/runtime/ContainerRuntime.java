@@ -39,6 +39,12 @@ public interface ContainerRuntime {
     /** Runs a command with arguments in a running container. */
     ExecResult exec(String id, List<String> command, Duration timeout) throws IOException;
 
+    /**
+     * Starts a command in a running container on a terminal of its own (ACI's interactive exec): the returned
+     * process's stdin and stdout are the terminal's other side, its exit value the command's.
+     */
+    Process terminal(String id, List<String> command, int rows, int columns) throws IOException;
+
     /** The containers this runtime knows (running or not), for reconciliation. */
     List<String> list() throws IOException;
 

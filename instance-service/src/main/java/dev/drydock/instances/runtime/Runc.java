@@ -107,6 +107,25 @@ public class Runc implements ContainerRuntime {
         }
     }
 
+    /**
+     * runc exec --tty gives the command a terminal of its own and relays it to runc's terminal, which it opens as
+     * /dev/tty; this service has none, so util-linux's script makes one (sized first) for runc and relays it to
+     * the returned process's pipes. The command gets a real controlling terminal; the exit code is its own.
+     */
+    @Override
+    public Process terminal(String id, List<String> command, int rows, int columns) throws IOException {
+        List<String> argv = command("exec", "--tty", id);
+        argv.addAll(command);
+        StringBuilder shell = new StringBuilder("stty rows " + rows + " cols " + columns + " 2>/dev/null; exec");
+        for (String word : argv) {
+            shell.append(" '").append(word.replace("'", "'\\''")).append('\'');
+        }
+        ProcessBuilder builder = new ProcessBuilder("script", "--quiet", "--return", "--flush", "--command",
+                shell.toString(), "/dev/null").redirectErrorStream(true);
+        builder.environment().put("SHELL", "/bin/sh");
+        return builder.start();
+    }
+
     @Override
     public List<String> list() throws IOException {
         if (!Files.isDirectory(state)) {

@@ -387,6 +387,14 @@ public final class Deployment {
         return node.runtime().exec(containerId(spec.name(), container), command, timeout);
     }
 
+    /** Starts a command on a terminal in a running container (interactive exec). */
+    public Process terminal(String container, List<String> command, int rows, int columns) throws IOException {
+        if (!running.containsKey(container)) {
+            throw new IllegalStateException("container " + container + " is not running");
+        }
+        return node.runtime().terminal(containerId(spec.name(), container), command, rows, columns);
+    }
+
     /** The group's address, while it has one. */
     public String address() {
         return network == null ? null : network.address();

@@ -205,6 +205,29 @@ public class GroupService {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    /** Refuses (404, 409) unless the group's container runs on this host now. */
+    public void requireRunning(String name, String container) {
+        Deployment deployment = deployments.get(name);
+        if (deployment == null) {
+            throw new ConflictException("container group " + name + " is not running");
+        }
+        checkContainer(deployment.spec(), container);
+    }
+
+    /** Starts a command on a terminal in a running container (interactive exec); blocking. */
+    public Process terminal(String name, String container, List<String> command, int rows, int columns)
+            throws IOException {
+        Deployment deployment = deployments.get(name);
+        if (deployment == null) {
+            throw new ConflictException("container group " + name + " is not running");
+        }
+        try {
+            return deployment.terminal(container, command, rows, columns);
+        } catch (IllegalStateException e) {
+            throw new ConflictException(e.getMessage());
+        }
+    }
+
     /** The running deployment of a group on this host, if any. */
     public Optional<Deployment> deployment(String name) {
         return Optional.ofNullable(deployments.get(name));

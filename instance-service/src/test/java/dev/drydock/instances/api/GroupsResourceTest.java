@@ -353,6 +353,74 @@ class GroupsResourceTest {
         delete(name);
     }
 
+    /** A WebSocket client of an interactive exec: what the terminal printed and how the socket closed. */
+    private static final class TerminalClient implements java.net.http.WebSocket.Listener {
+        final StringBuffer output = new StringBuffer();
+        final java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+
+        static java.net.http.WebSocket connect(String uri, TerminalClient client) {
+            return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(uri), client).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data,
+                boolean last) {
+            output.append(StandardCharsets.UTF_8.decode(data));
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+            closed.complete(code + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+
+    private static JsonPath openTerminal(String group, String container) {
+        return admin().contentType("application/json").body("{\"command\": [\"/bin/sh\"], \"interactive\": true,"
+                + " \"terminalSize\": {\"rows\": 33, \"cols\": 101}}").post(BASE + group + "/containers/" + container
+                + "/exec").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void interactiveExecIsATerminalOverAWebSocketThatItsOneTimePasswordOpensOnce() throws Exception {
+        String name = name("tty");
+        put(name, group(name, "Always", containerYaml("shell", image, "['/bin/sh', '-c', 'sleep 3600']", null), null))
+                .then().statusCode(201);
+        await(name, Duration.ofSeconds(30), v -> "Running".equals(container(v, "shell", "currentState.state")));
+        RestAssured.given().contentType("application/json").body("{\"command\": [\"/bin/sh\"], \"interactive\": true}")
+                .post(BASE + name + "/containers/shell/exec").then().statusCode(401);
+
+        JsonPath first = openTerminal(name, "shell");
+        TerminalClient wrong = new TerminalClient();
+        TerminalClient.connect(first.getString("webSocketUri"), wrong).sendText("not-the-password", true).join();
+        assertEquals("1008 wrong password", wrong.closed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        // one use: the URI is spent however its first use ended
+        java.util.concurrent.CompletionException reused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> TerminalClient.connect(first.getString("webSocketUri"), new TerminalClient()));
+        assertTrue(reused.getCause() instanceof java.net.http.WebSocketHandshakeException, reused.toString());
+
+        JsonPath opened = openTerminal(name, "shell");
+        TerminalClient client = new TerminalClient();
+        java.net.http.WebSocket ws = TerminalClient.connect(opened.getString("webSocketUri"), client);
+        ws.sendText(opened.getString("password"), true).join();
+        // quiet for longer than the server's idle timeout (5 s in tests): pings keep the session
+        ws.sendBinary(java.nio.ByteBuffer.wrap(("[ -t 0 ] && [ -t 1 ] && echo is-a-tty; stty size; sleep 7; "
+                + "echo $((6*7)); exit 3\n").getBytes(StandardCharsets.UTF_8)), true).join();
+        assertEquals("1000 exit 3", client.closed.get(60, java.util.concurrent.TimeUnit.SECONDS), client.output
+                .toString());
+        String output = client.output.toString();
+        assertTrue(output.contains("is-a-tty") && output.contains("33 101") && output.contains("42"), output);
+        delete(name);
+    }
+
     /**
      * A followed log outlives the server's idle timeout (5 s in tests) while the container is silent longer; over
      * HTTP/2, as Java's client upgrades a plain connection to it.
