@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -135,7 +136,8 @@ class DrydockTest {
                 """);
         CliProcess.Result built = ok("build", "-t", "demo/app:v1", "-t", "demo/app:{{.Run.ID}}", app.toString());
         assertTrue(built.out().contains("was successful"), built.toString());
-        assertTrue(built.err().contains("Uploading context") && built.err().contains("100%"), built.err());
+        // stderr is no terminal here: one line, no progress bar redrawn with carriage returns
+        assertTrue(built.err().contains("Uploaded context (") && !built.err().contains("\r"), built.err());
 
         Files.writeString(app.resolve("Dockerfile.bad"), "FROM scratch\nCOPY busybox /bin/busybox\n"
                 + "RUN [\"/bin/busybox\", \"false\"]\n");
@@ -183,6 +185,63 @@ class DrydockTest {
     }
 
     @Test
+    @Order(55)
+    void registryAdministrationAsAzUsersDoIt() throws IOException {
+        String tenant = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        ok("registry", "create", tenant, "--sku", "Premium");
+        // global options before the subcommand, and az's spelling of registry update
+        JsonNode updated = json("-n", tenant, "registry", "update", "--admin-enabled", "true",
+                "--anonymous-pull-enabled", "true");
+        assertTrue(updated.path("adminUserEnabled").asBoolean() && updated.path("anonymousPullEnabled").asBoolean());
+        assertTrue(ok("-n", tenant, "show-usage").out().contains("Size"));
+        JsonNode renewed = json("-n", tenant, "credential", "renew", "--password-name", "password2");
+        assertEquals("password2", renewed.path("passwords").path(0).path("name").asText());
+        String password = renewed.path("passwords").path(0).path("value").asText();
+        assertFalse(ok("-n", tenant, "credential", "show", "-o", "json").out().contains(password));
+        assertEquals("enabled", json("-n", tenant, "config", "retention", "update", "--status", "enabled", "--days",
+                "5").path("status").asText());
+        assertEquals(5, json("-n", tenant, "config", "retention", "show").path("days").asInt());
+
+        // import from Drydock's own registries by login server, as the administrator, without source credentials
+        String port = registry.substring(registry.indexOf(':'));
+        ok("-n", tenant, "import", "--source", registry + "/demo/app:v1");
+        JsonNode back = json("import", "--source", tenant + ".drydock.localhost" + port + "/demo/app:v1", "-t",
+                "fromtenant/app:v1");
+        assertTrue(back.path("digest").asText().startsWith("sha256:"), back.toString());
+
+        ok("-n", tenant, "webhook", "create", "cihook", "--uri", "http://127.0.0.1:1/hook", "--actions", "push,delete",
+                "--headers", "X-Team=blue");
+        assertTrue(ok("-n", tenant, "webhook", "list", "-o", "tsv").out().startsWith("cihook\tenabled"));
+        assertEquals("disabled", json("-n", tenant, "webhook", "update", "cihook", "--status", "disabled")
+                .path("status").asText());
+        assertEquals("blue", json("-n", tenant, "webhook", "get-config", "cihook").path("customHeaders")
+                .path("X-Team").asText());
+        ok("-n", tenant, "webhook", "ping", "cihook");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> cli.run("-n", tenant,
+                "webhook", "list-events", "cihook", "-o", "tsv").out().contains("ping"));
+        assertTrue(json("-n", tenant, "webhook", "show", "cihook").path("actions").toString().contains("push"));
+        ok("-n", tenant, "webhook", "delete", "cihook", "--yes");
+
+        JsonNode tagged = json("-n", tenant, "repository", "show", "demo/app:v1");
+        String digest = tagged.path("digest").asText();
+        assertTrue(digest.startsWith("sha256:"), tagged.toString());
+        assertEquals(digest, json("-n", tenant, "repository", "show", "--image", "demo/app@" + digest)
+                .path("digest").asText());
+        assertEquals("v1", json("-n", tenant, "repository", "show-tags", "demo/app").path(0).asText());
+        assertEquals(digest, json("-n", tenant, "repository", "show-tags", "demo/app", "--detail").path(0)
+                .path("digest").asText());
+        assertEquals(0, json("-n", tenant, "manifest", "list-referrers", "demo/app:v1").path("manifests").size());
+        JsonNode token = json("-n", tenant, "login", "--expose-token");
+        assertEquals(tenant + ".drydock.localhost", token.path("loginServer").asText());
+        assertTrue(token.path("accessToken").asText().length() > 100);
+        // az's --image deletes the manifest with every tag on it, not just the tag
+        ok("-n", tenant, "repository", "delete", "--image", "demo/app:v1", "--yes");
+        assertEquals(Api.EXIT_NOT_FOUND, cli.run("-n", tenant, "repository", "show", "--image", "demo/app@"
+                + digest).exit());
+        ok("registry", "delete", tenant, "--yes");
+    }
+
+    @Test
     @Order(6)
     void runsTasksAndPurge() throws IOException {
         CliProcess.Result cmd = cli.run("run", "--cmd", "demo/app:v1 sh -c 'echo from a cmd step; exit 4'");
@@ -205,12 +264,31 @@ class DrydockTest {
         assertEquals("Succeeded", json("task", "show-run", "--run-id", runId).path("status").asText());
         assertTrue(ok("task", "list-runs", "--name", "nightly", "-o", "tsv").out().startsWith(runId + "\t"));
         assertTrue(ok("task", "logs", "--run-id", runId).out().contains("was successful"));
+        CliProcess.Result latest = ok("task", "logs", "--name", "nightly");
+        assertTrue(latest.err().contains("Showing the latest run: " + runId), latest.err());
+        assertEquals(600, json("task", "update", "nightly", "--timeout", "600").path("timeout").asInt());
+        ok("task", "credential", "add", "nightly", "--login-server", "mirror.example:5000", "-u", "bot", "-p",
+                "s3cret-pass");
+        CliProcess.Result half = cli.run("task", "credential", "add", "nightly", "--login-server", "x.example", "-u",
+                "bot");
+        assertEquals(2, half.exit(), "a password or an identity is needed: " + half);
+        String listed = ok("task", "credential", "list", "nightly", "-o", "tsv").out();
+        assertTrue(listed.startsWith("mirror.example:5000\tbot") && !listed.contains("s3cret-pass"), listed);
+        ok("task", "credential", "update", "nightly", "--login-server", "mirror.example:5000", "-u", "bot2", "-p",
+                "other-pass");
+        ok("task", "credential", "remove", "nightly", "--login-server", "mirror.example:5000");
+        assertEquals(Api.EXIT_NOT_FOUND, cli.run("task", "credential", "update", "nightly", "--login-server",
+                "mirror.example:5000", "-u", "a", "-p", "b").exit());
+        // --no-wait returns with the queued run; the build goes on without the command
+        JsonNode queued = json("task", "run", "nightly", "--no-wait");
+        assertTrue(List.of("Queued", "Started", "Running").contains(queued.path("status").asText()), queued.toString());
+        assertEquals(0, cli.run("task", "logs", "--run-id", queued.path("runId").asText()).exit());
 
         CliProcess.Result purge = ok("purge", "--filter", "demo/app:ca.*", "--ago", "0d", "--dry-run");
         assertTrue(purge.out().contains("Would delete " + registry + "/demo/app:" + runId), purge.out());
         assertTrue(json("repository", "show-tags", "demo/app").toString().contains("\"" + runId + "\""),
                 "a dry run deletes nothing");
-        ok("task", "delete", "nightly");
+        ok("task", "delete", "nightly", "--yes");
     }
 
     @Test
@@ -237,6 +315,34 @@ class DrydockTest {
         CliProcess.Result exec = cli.run("container", "exec", "web", "--", "sh", "-c", "echo $TOKEN; exit 7");
         assertEquals(7, exec.exit(), exec.toString());
         assertEquals("hunter2\n", exec.out());
+        // ACI's interactive exec: a terminal over a WebSocket, here fed from a pipe
+        CliProcess.Result shell = cli.runWithInput("[ -t 0 ] && echo on-a-tty; echo $((6*7)); exit 5\n",
+                "container", "exec", "web", "--exec-command", "/bin/sh");
+        assertEquals(5, shell.exit(), shell.toString());
+        assertTrue(shell.out().contains("on-a-tty") && shell.out().contains("42"), shell.out());
+
+        Path job = Files.writeString(work.resolve("job.yaml"), """
+                name: job
+                properties:
+                  restartPolicy: Never
+                  containers:
+                    - name: job
+                      properties:
+                        image: %s/demo/app:v1
+                        command: ['/bin/sh', '-c', 'echo attached; sleep 2; echo finished']
+                        resources: {requests: {cpu: 0.5, memoryInGB: 0.25}}
+                """.formatted(registry));
+        ok("container", "create", "-f", job.toString());
+        CliProcess.Result attached = ok("container", "attach", "job");
+        assertTrue(attached.out().contains("attached\n") && attached.out().contains("finished\n"), attached.out());
+        assertTrue(attached.err().contains("Container 'job' is in state"), attached.err());
+        ok("container", "delete", "job", "--yes");
+        // an image that does not exist fails the group at once, and create says so
+        Path typo = Files.writeString(work.resolve("typo.yaml"), Files.readString(job).replace("name: job",
+                "name: typo").replace("demo/app:v1", "demo/no-such-app:v1"));
+        CliProcess.Result failed = cli.run("container", "create", "-f", typo.toString());
+        assertEquals(Drydock.EXIT_UNSUCCESSFUL, failed.exit(), failed.toString());
+        ok("container", "delete", "typo", "--yes");
         String exported = ok("container", "export", "web").out();
         assertTrue(exported.contains("name: web") && !exported.contains("hunter2"), exported);
         assertTrue(ok("container", "stop", "web").out().contains("Stopped"));

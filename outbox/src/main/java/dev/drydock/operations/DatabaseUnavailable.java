@@ -2,7 +2,7 @@ package dev.drydock.operations;
 
 import io.vertx.pgclient.PgException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,7 +21,8 @@ public final class DatabaseUnavailable {
 
     public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof TimeoutException) {
+            // a database killed mid-query resets its connections (SocketException: Connection reset)
+            if (t instanceof SocketException || t instanceof TimeoutException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null) {

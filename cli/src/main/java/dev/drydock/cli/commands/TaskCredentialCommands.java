@@ -43,7 +43,7 @@ public final class TaskCredentialCommands {
                 return Map.of("identity", identity);
             }
             if (username == null || password == null) {
-                throw new IllegalArgumentException("give -u and -p, or --use-identity [system]");
+                throw new ApiException("give -u and -p, or --use-identity [system]", 2);
             }
             return Map.of("username", username, "password", password);
         }
