@@ -1,6 +1,8 @@
 package dev.drydock.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.Api;
 import dev.drydock.cli.Base;
 import dev.drydock.cli.Output;
@@ -46,8 +48,8 @@ public final class CredentialCommands {
             JsonNode renewed = api().post(Api.Service.REGISTRY, registryPath("/credentials/regenerate"),
                     Map.of("name", passwordName));
             if (rows()) {
-                com.fasterxml.jackson.databind.node.ArrayNode rows = Api.JSON.createArrayNode();
-                renewed.path("passwords").forEach(p -> rows.add(((com.fasterxml.jackson.databind.node.ObjectNode)
+                ArrayNode rows = Api.JSON.createArrayNode();
+                renewed.path("passwords").forEach(p -> rows.add(((ObjectNode)
                         p.deepCopy()).put("username", renewed.path("username").asText())));
                 print(rows, PASSWORDS);
             } else {

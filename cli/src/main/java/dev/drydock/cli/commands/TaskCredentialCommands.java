@@ -2,6 +2,7 @@ package dev.drydock.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.Api;
 import dev.drydock.cli.ApiException;
 import dev.drydock.cli.Base;
@@ -129,7 +130,7 @@ public final class TaskCredentialCommands {
     private static JsonNode credentialRows(JsonNode credentials) {
         ArrayNode rows = Api.JSON.createArrayNode();
         credentials.fields().forEachRemaining(e -> rows.addObject().put("loginServer", e.getKey())
-                .setAll((com.fasterxml.jackson.databind.node.ObjectNode) e.getValue()));
+                .setAll((ObjectNode) e.getValue()));
         return rows;
     }
 }

@@ -2,6 +2,7 @@ package dev.drydock.instances.api;
 
 import dev.drydock.instances.runtime.DaemonThreads;
 import dev.drydock.instances.service.GroupService;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -68,7 +69,7 @@ public class ExecSessions {
     }
 
     private final GroupService groups;
-    private final io.vertx.core.Vertx vertx;
+    private final Vertx vertx;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService pumps = Executors.newCachedThreadPool(DaemonThreads.named("exec-pump"));
@@ -76,7 +77,7 @@ public class ExecSessions {
     private final Duration ping;
 
     /** @param idleTimeout the server's: a session pings well within it so a quiet shell keeps its connection */
-    ExecSessions(GroupService groups, io.vertx.core.Vertx vertx,
+    ExecSessions(GroupService groups, Vertx vertx,
             @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
         this.groups = groups;
         this.vertx = vertx;
