@@ -51,12 +51,7 @@ public final class ManifestCommands {
                 throw new IllegalArgumentException("name the image as repository:tag or repository@digest");
             }
             String host = loginServer();
-            String digest = named.digest();
-            if (digest == null) {
-                JsonNode tag = api().getFrom(host, "/acr/v1/" + named.repository() + "/_tags/"
-                        + Api.encode(named.tag()));
-                digest = (tag.has("tag") ? tag.get("tag") : tag).path("digest").asText();
-            }
+            String digest = named.resolve(this, host);
             JsonNode index = api().getFrom(host, "/v2/" + named.repository() + "/referrers/" + digest
                     + (artifactType == null ? "" : "?artifactType=" + Api.encode(artifactType)));
             print(rows() ? index.path("manifests") : index, Output.columns("DIGEST", "digest", "ARTIFACT TYPE",

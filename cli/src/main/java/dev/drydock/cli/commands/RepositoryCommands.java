@@ -52,6 +52,20 @@ public final class RepositoryCommands {
         boolean names() {
             return tag != null || digest != null;
         }
+
+        /** The digest the image names: its own, or the one its tag points at in the registry at {@code host}. */
+        String resolve(Base command, String host) {
+            if (digest != null) {
+                return digest;
+            }
+            return item(command.apiOf().getFrom(host, "/acr/v1/" + repository + "/_tags/" + Api.encode(tag)), "tag")
+                    .path("digest").asText();
+        }
+    }
+
+    /** The tag or manifest of an /acr/v1 answer, which wraps it beside the registry and image name. */
+    static JsonNode item(JsonNode answer, String kind) {
+        return answer.has(kind) ? answer.get(kind) : answer;
     }
 
     @Command(name = "show", description = "Shows a repository's attributes, or an image's (repository:tag, "
@@ -72,11 +86,11 @@ public final class RepositoryCommands {
             if (named.tag() != null) {
                 JsonNode tag = api().getFrom(loginServer(), "/acr/v1/" + named.repository() + "/_tags/"
                         + Api.encode(named.tag()));
-                print(tag.has("tag") ? tag.get("tag") : tag, TAGS);
+                print(item(tag, "tag"), TAGS);
             } else if (named.digest() != null) {
                 JsonNode manifest = api().getFrom(loginServer(), "/acr/v1/" + named.repository() + "/_manifests/"
                         + named.digest());
-                print(manifest.has("manifest") ? manifest.get("manifest") : manifest, ManifestCommands.COLUMNS);
+                print(item(manifest, "manifest"), ManifestCommands.COLUMNS);
             } else {
                 print(api().getFrom(loginServer(), "/acr/v1/" + named.repository()), Output.columns("REPOSITORY",
                         "imageName", "MANIFESTS", "manifestCount", "TAGS", "tagCount", "UPDATED", "lastUpdateTime",
@@ -169,13 +183,9 @@ public final class RepositoryCommands {
             }
             String repo = named.repository();
             if (named.names()) {
-                String digest = named.digest();
-                if (digest == null) {
-                    JsonNode found = api().getFrom(host, "/acr/v1/" + repo + "/_tags/" + Api.encode(named.tag()));
-                    digest = (found.has("tag") ? found.get("tag") : found).path("digest").asText();
-                }
-                JsonNode attributes = api().getFrom(host, "/acr/v1/" + repo + "/_manifests/" + digest);
-                JsonNode tags = (attributes.has("manifest") ? attributes.get("manifest") : attributes).path("tags");
+                String digest = named.resolve(this, host);
+                JsonNode tags = item(api().getFrom(host, "/acr/v1/" + repo + "/_manifests/" + digest), "manifest")
+                        .path("tags");
                 api().deleteAt(host, "/v2/" + repo + "/manifests/" + digest);
                 StringBuilder gone = new StringBuilder();
                 tags.forEach(t -> gone.append(gone.length() == 0 ? "" : ", ").append(repo).append(':').append(t.asText()));
