@@ -15,6 +15,7 @@ import dev.drydock.registry.persistence.UploadSessions;
 import dev.drydock.registry.storage.BlobStore;
 import dev.drydock.registry.storage.StreamToFile;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -114,7 +115,8 @@ public class BlobUploads {
         }
         RunningHash running = hashes.remove(session.id());
         MessageDigest digest = running != null && running.size() == session.size() ? running.digest() : null;
-        return StreamToFile.append(vertx, body, store.uploadFile(session.id()), session.size(), digest)
+        return StreamToFile.append(vertx, body, store.uploadFile(session.id()), session.size(), digest,
+                        Infrastructure.getDefaultWorkerPool())
                 .chain(written -> {
                     if (range != null && written != range.length()) {
                         return Uni.createFrom().failure(new RegistryException(ErrorCode.SIZE_INVALID,
@@ -188,7 +190,7 @@ public class BlobUploads {
     public Uni<Digest> upload(Registry registry, RepositoryName name, ReadStream<Buffer> body, Digest expected) {
         UUID id = UUID.randomUUID();
         MessageDigest digest = expected.algorithm().newMessageDigest();
-        return StreamToFile.append(vertx, body, store.uploadFile(id), 0, digest)
+        return StreamToFile.append(vertx, body, store.uploadFile(id), 0, digest, Infrastructure.getDefaultWorkerPool())
                 .chain(size -> {
                     Digest actual = Digest.of(expected.algorithm(), digest);
                     if (!actual.equals(expected)) {
