@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +37,7 @@ final class DirectFileWriter implements AutoCloseable {
     private static final int ALIGNMENT = 64 << 10;
     private static final ConcurrentLinkedQueue<ByteBuffer> FREE = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger ALLOCATED = new AtomicInteger();
+    private static final Map<Path, Integer> BLOCK_SIZES = new ConcurrentHashMap<>();
     private static volatile boolean directRefusedLogged;
 
     private final Path file;
@@ -70,13 +73,16 @@ final class DirectFileWriter implements AutoCloseable {
         return writer;
     }
 
+    /** The block size of the file system holding {@code file}'s directory; looking it up reads the mount table. */
     private static int blockSize(Path file) {
-        try {
-            long size = Files.getFileStore(file).getBlockSize();
-            return size > 0 && size <= ALIGNMENT && Long.bitCount(size) == 1 ? (int) size : 4096;
-        } catch (IOException | UnsupportedOperationException e) {
-            return 4096;
-        }
+        return BLOCK_SIZES.computeIfAbsent(file.getParent(), directory -> {
+            try {
+                long size = Files.getFileStore(directory).getBlockSize();
+                return size > 0 && size <= ALIGNMENT && Long.bitCount(size) == 1 ? (int) size : 4096;
+            } catch (IOException | UnsupportedOperationException e) {
+                return 4096;
+            }
+        });
     }
 
     /** Stages from the block boundary below {@code offset}, so that every direct write starts aligned. */

@@ -117,6 +117,34 @@ class UploadsApiTest {
         given().head("/v2/" + repo + "/blobs/" + digest(content)).then().statusCode(200);
     }
 
+    /**
+     * Chunks that end off the disk's block boundaries, bodies beyond the writer's high-water mark (so the request is
+     * paused and resumed), sent with Transfer-Encoding: chunked as docker does: the blob is the bytes sent, no more.
+     */
+    @Test
+    void largeUnalignedStreamedChunksArriveWhole() throws Exception {
+        String repo = repo("uploads/large");
+        byte[] content = bytes(21 * 1024 * 1024 + 4321);
+        int[] cuts = {0, 5_000_001, 5_000_001 + 4096, content.length};
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://localhost:" + RestAssured.port;
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").header("Location");
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            byte[] chunk = Arrays.copyOfRange(content, cuts[i], cuts[i + 1]);
+            // a publisher of unknown length makes the client send the body chunked
+            HttpResponse<String> patch = client.send(HttpRequest.newBuilder(URI.create(base + location))
+                    .header("Content-Type", "application/octet-stream")
+                    .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofByteArray(chunk))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, patch.statusCode(), patch.body());
+            assertEquals("0-" + (cuts[i + 1] - 1), patch.headers().firstValue("Range").orElseThrow());
+            location = patch.headers().firstValue("Location").orElseThrow();
+        }
+        given().put(location + "?digest=" + digest(content)).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
     @Test
     void wrongDigestIsRefusedAndLeavesNothingBehind() {
         String repo = repo("uploads/wrong");
