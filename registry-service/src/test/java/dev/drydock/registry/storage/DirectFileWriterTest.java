@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DirectFileWriterTest {
 
     private static final Random RANDOM = new Random(19);
-    private static final List<Path> CREATED = new ArrayList<>();
+    private static final Set<Path> CREATED = new LinkedHashSet<>();
 
     static Stream<Path> directories() throws IOException {
         List<Path> directories = new ArrayList<>();
@@ -41,6 +43,9 @@ class DirectFileWriterTest {
     @AfterAll
     static void removeFiles() throws IOException {
         for (Path directory : CREATED) {
+            if (!Files.exists(directory)) {
+                continue;
+            }
             try (Stream<Path> files = Files.walk(directory)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
