@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -127,7 +126,6 @@ public final class StreamToFile {
         @Override
         public void run() {
             Buffer[] taken = new Buffer[BATCH];
-            ByteBuffer[] batch = new ByteBuffer[BATCH];
             while (true) {
                 int count = 0;
                 boolean last;
@@ -147,18 +145,18 @@ public final class StreamToFile {
                 }
                 long bytes = 0;
                 for (int i = 0; i < count; i++) {
-                    batch[i] = hashed(taken[i]);
                     bytes += taken[i].length();
                 }
                 boolean resume = false;
                 try {
-                    write(batch, count);
+                    for (int i = 0; i < count; i++) {
+                        write(taken[i]);
+                    }
                 } catch (IOException | RuntimeException e) {
                     abandon(e);
                     resume = true;
                 }
                 Arrays.fill(taken, 0, count, null);
-                Arrays.fill(batch, 0, count, null);
                 synchronized (this) {
                     queued -= bytes;
                     if (paused && (queued <= LOW_WATER || failure != null)) {
@@ -172,7 +170,11 @@ public final class StreamToFile {
             }
         }
 
-        private ByteBuffer hashed(Buffer buffer) {
+        /** Hashes a buffer and hands it to the file; nothing more is written once the upload has failed. */
+        private void write(Buffer buffer) throws IOException {
+            if (failure != null) {
+                return;
+            }
             ByteBuf bytes = buffer.getByteBuf();
             if (digest != null) {
                 if (bytes.hasArray()) {
@@ -181,20 +183,11 @@ public final class StreamToFile {
                     digest.update(bytes.nioBuffer());
                 }
             }
-            return bytes.nioBuffer();
-        }
-
-        private void write(ByteBuffer[] batch, int count) throws IOException {
-            if (failure != null) {
-                return;
-            }
             if (writer == null) {
                 writer = DirectFileWriter.open(file, offset);
             }
-            for (int i = 0; i < count; i++) {
-                written += batch[i].remaining();
-                writer.write(batch[i]);
-            }
+            written += bytes.readableBytes();
+            writer.write(bytes.nioBuffer());
         }
 
         /** A write failed (disk full, say): the rest of the body is read and dropped, the upload fails. */
@@ -213,9 +206,13 @@ public final class StreamToFile {
             synchronized (this) {
                 error = failure;
             }
-            try (DirectFileWriter closing = writer != null || error != null ? writer
-                    : DirectFileWriter.open(file, offset)) {
-                // an empty body still leaves the upload's file, cut to the offset
+            try {
+                if (writer != null) {
+                    writer.close();
+                } else if (error == null) {
+                    // an empty body still leaves the upload's file, cut to the offset
+                    DirectFileWriter.open(file, offset).close();
+                }
             } catch (IOException | RuntimeException e) {
                 error = error == null ? e : error;
             }
