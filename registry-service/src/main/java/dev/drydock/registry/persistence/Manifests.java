@@ -71,17 +71,41 @@ public class Manifests {
                 });
     }
 
-    /** Stores the manifest unless the repository has it already; returns its id either way. */
+    /**
+     * Stores the manifest and what it references unless the repository has it already, in one statement; returns
+     * its id either way.
+     */
     public Uni<Long> store(SqlClient client, long repositoryId, Manifest manifest, byte[] content,
             String annotationsJson, ManifestFacts facts) {
         ManifestFacts.Base base = facts.base();
+        List<String> kinds = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        if (manifest.config() != null) {
+            kinds.add("config");
+            digests.add(manifest.config().digest().toString());
+        }
+        for (Descriptor layer : manifest.layers()) {
+            kinds.add("layer");
+            digests.add(layer.digest().toString());
+        }
+        for (Descriptor child : manifest.manifests()) {
+            kinds.add("manifest");
+            digests.add(child.digest().toString());
+        }
         return client.preparedQuery("""
-                insert into manifest (repository_id, digest, media_type, artifact_type, subject_digest, size, content,
-                                      annotations, architecture, os, config_media_type, image_size, base_name,
-                                      base_digest, base_registry_id, base_repository, base_tag)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                on conflict (repository_id, digest) do update set updated_at = now()
-                returning id, (xmax = 0) as inserted""")
+                with m as (
+                    insert into manifest (repository_id, digest, media_type, artifact_type, subject_digest, size,
+                                          content, annotations, architecture, os, config_media_type, image_size,
+                                          base_name, base_digest, base_registry_id, base_repository, base_tag)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                    on conflict (repository_id, digest) do update set updated_at = now()
+                    returning id, (xmax = 0) as inserted),
+                refs as (
+                    insert into manifest_reference (manifest_id, kind, digest)
+                    select m.id, r.kind, r.digest from m, unnest($18::text[], $19::text[]) as r (kind, digest)
+                    where m.inserted
+                    on conflict do nothing)
+                select id from m""")
                 .execute(Tuple.tuple()
                         .addLong(repositoryId)
                         .addString(manifest.digest().toString())
@@ -99,34 +123,10 @@ public class Manifests {
                         .addString(base == null ? null : base.digest())
                         .addValue(base == null ? null : base.registryId())
                         .addString(base == null ? null : base.repository())
-                        .addString(base == null ? null : base.tag()))
-                .chain(rows -> {
-                    Row row = rows.iterator().next();
-                    long id = row.getLong(0);
-                    if (!row.getBoolean(1)) {
-                        return Uni.createFrom().item(id);
-                    }
-                    return references(client, id, manifest).replaceWith(id);
-                });
-    }
-
-    private Uni<Void> references(SqlClient client, long manifestId, Manifest manifest) {
-        List<Tuple> rows = new ArrayList<>();
-        if (manifest.config() != null) {
-            rows.add(Tuple.of(manifestId, "config", manifest.config().digest().toString()));
-        }
-        for (Descriptor layer : manifest.layers()) {
-            rows.add(Tuple.of(manifestId, "layer", layer.digest().toString()));
-        }
-        for (Descriptor child : manifest.manifests()) {
-            rows.add(Tuple.of(manifestId, "manifest", child.digest().toString()));
-        }
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return client.preparedQuery(
-                "insert into manifest_reference (manifest_id, kind, digest) values ($1, $2, $3) on conflict do nothing")
-                .executeBatch(rows).replaceWithVoid();
+                        .addString(base == null ? null : base.tag())
+                        .addArrayOfString(kinds.toArray(String[]::new))
+                        .addArrayOfString(digests.toArray(String[]::new)))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Void> tag(SqlClient client, long repositoryId, String tag, long manifestId) {

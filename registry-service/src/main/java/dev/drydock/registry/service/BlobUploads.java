@@ -11,6 +11,7 @@ import dev.drydock.registry.domain.UploadSession;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.BlobLocks;
 import dev.drydock.registry.persistence.Repositories;
+import dev.drydock.registry.persistence.Transactions;
 import dev.drydock.registry.persistence.UploadSessions;
 import dev.drydock.registry.storage.BlobStore;
 import dev.drydock.registry.storage.StreamToFile;
@@ -244,7 +245,7 @@ public class BlobUploads {
             if (size == null) {
                 return Uni.createFrom().item(false);
             }
-            return pool.withTransaction(tx -> BlobLocks.shared(tx, digest.toString())
+            return Transactions.pipelined(pool, tx -> BlobLocks.shared(tx, digest.toString())
                     .chain(() -> repositories.ensure(tx, registryId, name.value()))
                     .chain(repositoryId -> links.link(tx, repositoryId, digest.toString()))).replaceWith(true);
         });
@@ -275,19 +276,21 @@ public class BlobUploads {
     }
 
     /**
-     * Makes verified upload bytes the blob and records it, once the registry's quota allows them. The rename and
-     * the rows happen under the digest's shared lock, so garbage collection (which takes it exclusively) can never
-     * delete the file between the two.
+     * Makes verified upload bytes the blob and records it, once the registry's quota allows them. The rows and the
+     * rename happen under the digest's shared lock, so garbage collection (which takes it exclusively) can never
+     * delete the file between the two; the rows are written first (BEGIN, the lock and the rows travel in one round
+     * trip) and roll back if the rename fails.
      */
     private Uni<Void> store(Registry registry, UUID id, Digest digest, long size,
             Function<SqlConnection, Uni<Void>> record) {
         return quota.check(registry, digest.toString(), size)
-                .chain(() -> pool.withTransaction(tx -> BlobLocks.shared(tx, digest.toString())
+                .chain(() -> Transactions.pipelined(pool, tx -> Uni.combine().all()
+                        .unis(BlobLocks.shared(tx, digest.toString()), record.apply(tx)).discardItems()
                         .chain(() -> Blocking.run(() -> {
                             store.commit(id, digest);
                             return digest;
-                        }))
-                        .chain(() -> record.apply(tx))));
+                        }))))
+                .replaceWithVoid();
     }
 
     private Uni<Void> discard(UUID id) {

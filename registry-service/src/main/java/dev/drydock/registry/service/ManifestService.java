@@ -22,6 +22,7 @@ import dev.drydock.registry.domain.TagState;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Manifests;
 import dev.drydock.registry.persistence.Repositories;
+import dev.drydock.registry.persistence.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -94,14 +95,16 @@ public class ManifestService {
             tags.add(tag);
         }
         String annotations = annotationsJson(manifest.annotations());
-        return inspector.facts(manifest, content.length).chain(facts -> pool.withTransaction(tx ->
+        // independent statements are subscribed together so that they share a round trip (Transactions)
+        return inspector.facts(manifest, content.length).chain(facts -> Transactions.pipelined(pool, tx ->
                 repositories.ensureLocked(tx, registry.id(), name.value())
                         .chain(repository -> {
                             if (!repository.attributes().writeEnabled()) {
                                 throw locked("repository " + name + " is locked for writes");
                             }
-                            return checkComplete(tx, repository.id(), manifest)
-                                    .chain(() -> manifests.tagStates(tx, repository.id(), tags))
+                            return Uni.combine().all().unis(checkComplete(tx, repository.id(), manifest),
+                                            manifests.tagStates(tx, repository.id(), tags))
+                                    .with((complete, previous) -> previous)
                                     .chain(previous -> {
                                         checkOverwrite(name, manifest, previous);
                                         return manifests.store(tx, repository.id(), manifest, content, annotations,
@@ -132,11 +135,11 @@ public class ManifestService {
         List<ImagePushed.Platform> platforms = platforms(manifest, facts);
         Instant now = Instant.now();
         List<String> eventTags = tags.isEmpty() ? Collections.singletonList(null) : tags;
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<Uni<Void>> statements = new ArrayList<>();
         for (String tag : eventTags) {
             ImagePushed event = new ImagePushed(registry.name(), name.value(), tag, digest, manifest.mediaType(),
                     manifest.effectiveArtifactType(), manifest.size(), platforms, base, origin.actor(), now);
-            chain = chain.chain(() -> events.pushed(tx, registry, event, origin));
+            statements.add(events.pushed(tx, registry, event, origin));
             if (tag == null) {
                 continue;
             }
@@ -145,13 +148,13 @@ public class ManifestService {
                 continue;
             }
             String previousDigest = before == null ? null : before.digest();
-            chain = chain.chain(() -> manifests.dependents(tx, registry.id(), name.value(), tag, digest)
+            statements.add(manifests.dependents(tx, registry.id(), name.value(), tag, digest)
                     .chain(dependents -> dependents.isEmpty() ? Uni.createFrom().voidItem()
                             : events.baseUpdated(tx, new BaseImageUpdated(registry.name(),
                                     new BaseImageUpdated.Base(name.value(), tag), previousDigest, digest,
                                     dependents))));
         }
-        return chain;
+        return together(statements);
     }
 
     private static List<ImagePushed.Platform> platforms(Manifest manifest, ManifestFacts facts) {
@@ -169,11 +172,13 @@ public class ManifestService {
     }
 
     private Uni<Void> tagAll(SqlConnection tx, long repositoryId, List<String> tags, long manifestId) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String tag : tags) {
-            chain = chain.chain(() -> manifests.tag(tx, repositoryId, tag, manifestId));
-        }
-        return chain;
+        return together(tags.stream().map(tag -> manifests.tag(tx, repositoryId, tag, manifestId)).toList());
+    }
+
+    /** Statements subscribed together, so that the connection pipelines them. */
+    private static Uni<Void> together(List<Uni<Void>> statements) {
+        return statements.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(statements).andFailFast().replaceWithVoid();
     }
 
     /**
@@ -187,7 +192,7 @@ public class ManifestService {
                 : links.sizesIn(tx, repositoryId, blobs.stream().map(d -> d.digest().toString()).toList());
         Uni<Map<String, Long>> present = children.isEmpty() ? Uni.createFrom().item(Map.of())
                 : manifests.sizesIn(tx, repositoryId, children.stream().map(d -> d.digest().toString()).toList());
-        return sizes.chain(found -> present.map(foundChildren -> {
+        return Uni.combine().all().unis(sizes, present).with((found, foundChildren) -> {
             List<String> missing = new ArrayList<>();
             // a client trusting a descriptor's size would read too little or wait for bytes that never come
             checkSizes(blobs, found, "blob", missing);
@@ -197,7 +202,7 @@ public class ManifestService {
                         "blob unknown to registry", missing.stream().distinct().toList());
             }
             return null;
-        })).replaceWithVoid();
+        }).replaceWithVoid();
     }
 
     /** Adds descriptors of nothing stored to {@code missing}; a stored one of another size is MANIFEST_INVALID. */

@@ -66,7 +66,17 @@ public class FilesystemBlobStore implements BlobStore {
             try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            Files.createDirectories(target.getParent());
+            Path prefix = target.getParent();
+            if (!Files.isDirectory(prefix)) {
+                // a new directory's own entry must be durable too, or a crash could lose the whole prefix
+                Path algorithm = prefix.getParent();
+                if (!Files.isDirectory(algorithm)) {
+                    Files.createDirectories(algorithm);
+                    force(blobs);
+                }
+                Files.createDirectories(prefix);
+                force(algorithm);
+            }
             try {
                 Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
@@ -74,11 +84,15 @@ public class FilesystemBlobStore implements BlobStore {
                 Files.deleteIfExists(source);
                 return;
             }
-            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            force(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit blob " + digest, e);
+        }
+    }
+
+    private static void force(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
         }
     }
 
