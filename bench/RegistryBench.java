@@ -25,8 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * any registry, so that Drydock and CNCF Distribution get the same client in the same run. Data is zot's zb shape:
  * zero-filled blobs whose first 4 KiB are random, so every blob has a new digest.
  *
- *   blob-push BASE mono|chunked SIZE REPEATS     median MB/s of whole-blob uploads (chunked: 16 MiB PATCHes)
- *   blob-pull BASE SIZE REPEATS                  median MB/s of blob GETs
  *   image-push BASE COUNT CONCURRENCY SIZE       images/s and latency of zb-style image pushes into new repositories
  *   seed BASE REPO TAGS                          one image with TAGS tags, for the wrk runs
  *   requests BASE METHOD PATH CONCURRENCY SECONDS  req/s of one request repeated (for HEAD, which wrk cannot time)
@@ -41,8 +39,6 @@ public class RegistryBench {
     public static void main(String[] args) throws Exception {
         String base = args[1];
         switch (args[0]) {
-            case "blob-push" -> blobPush(base, args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]));
-            case "blob-pull" -> blobPull(base, Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "image-push" -> imagePush(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "seed" -> seed(base, args[2], Integer.parseInt(args[3]));
             case "warmup" -> warmup(base, Integer.parseInt(args[2]));
@@ -94,12 +90,6 @@ public class RegistryBench {
                 .POST(BodyPublishers.noBody()).build(), 202));
     }
 
-    static void pushMono(String base, String repo, Path file, String digest) throws Exception {
-        String upload = startUpload(base, repo);
-        send(HttpRequest.newBuilder(URI.create(withDigest(upload, digest)))
-                .header("Content-Type", "application/octet-stream").PUT(BodyPublishers.ofFile(file)).build(), 201);
-    }
-
     static void pushBytes(String base, String repo, byte[] content, String digest) throws Exception {
         String upload = startUpload(base, repo);
         send(HttpRequest.newBuilder(URI.create(withDigest(upload, digest)))
@@ -121,47 +111,6 @@ public class RegistryBench {
             }
         }
         send(HttpRequest.newBuilder(URI.create(withDigest(upload, digest))).PUT(BodyPublishers.noBody()).build(), 201);
-    }
-
-    static void blobPush(String base, String mode, long size, int repeats) throws Exception {
-        Path file = Files.createTempFile("bench", ".blob");
-        List<Double> rates = new ArrayList<>();
-        try {
-            for (int i = 0; i < repeats; i++) {
-                String digest = freshBlob(file, size);
-                String repo = "bench/push-" + UUID.randomUUID();
-                long start = System.nanoTime();
-                if (mode.equals("mono")) {
-                    pushMono(base, repo, file, digest);
-                } else {
-                    pushChunked(base, repo, file, size, digest);
-                }
-                rates.add(size / 1e6 / ((System.nanoTime() - start) / 1e9));
-            }
-        } finally {
-            Files.deleteIfExists(file);
-        }
-        System.out.printf("blob-push-%s %d %.1f MB/s%n", mode, size, median(rates));
-    }
-
-    static void blobPull(String base, long size, int repeats) throws Exception {
-        Path file = Files.createTempFile("bench", ".blob");
-        String digest = freshBlob(file, size);
-        String repo = "bench/pull-" + UUID.randomUUID();
-        pushMono(base, repo, file, digest);
-        Files.deleteIfExists(file);
-        List<Double> rates = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repo + "/blobs/" + digest))
-                    .GET().build(), BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("pull -> " + r.statusCode());
-            }
-            rates.add(size / 1e6 / ((System.nanoTime() - start) / 1e9));
-        }
-        System.out.printf("blob-pull %d %.1f MB/s %s%n", size, median(rates),
-                base + "/v2/" + repo + "/blobs/" + digest);
     }
 
     /** zb's push unit: layer and config blobs (POST + PUT each), then the manifest, into a new repository. */
@@ -268,11 +217,5 @@ public class RegistryBench {
 
     static String sha256(byte[] content) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 }

@@ -44,9 +44,10 @@ trap cleanup EXIT
 # a failed request deep in a command substitution stops the whole run
 trap 'exit 1' TERM
 
-if [ -n "$quick" ]; then SIZES="1048576 67108864"; WRK_SECONDS=3; IMAGES=100; REPEATS=2
-else SIZES="1048576 67108864 536870912"; WRK_SECONDS=8; IMAGES=300; REPEATS=3; fi
-SMALL_BLOBS=16            # a 1 MiB row pushes this many blobs per repetition
+if [ -n "$quick" ]; then SIZES="1048576 67108864"; WRK_SECONDS=3; IMAGES=100; REPEATS=2; WARM_SMALL=30
+else SIZES="1048576 67108864 536870912"; WRK_SECONDS=8; IMAGES=300; REPEATS=3; WARM_SMALL=100; fi
+# WARM_SMALL: 1 MiB pushes per shape in the warm-up
+SMALL_BLOBS=32            # a 1 MiB row pushes this many blobs per repetition
 CHUNK=$((8 * 1048576))    # chunked pushes send PATCHes of this size
 SKOPEO_IMAGES=20          # concurrent skopeo pushes of one 5 MB layer each
 
@@ -180,10 +181,15 @@ row() { # name, drydock value, distribution value, unit[, drydock CPU/GB, distri
 }
 value() { awk '{for (i=1;i<=NF;i++) if ($i ~ /^(MB\/s|images\/s|req\/s)$/) {print $(i-1); exit}}'; }
 
+# A registry runs for days; a JVM reaches its steady state after some thousand requests of a kind (C2 compiles the
+# push path after ~150 small pushes, and a 16-push row on a cold JVM costs twice the CPU of a warm one), while
+# Distribution's Go binary starts compiled. Both servers get the same warm-up: every push shape, small and large.
 echo "== warm-up (unmeasured, both servers)"
 bench warmup "$DRYDOCK" 200
 bench warmup "$DIST" 200
 for mode in mono chunked streamed; do
+  push_rate "$DRYDOCK" "$drydock_pids" $mode 1048576 "$WARM_SMALL" 1 >/dev/null
+  push_rate "$DIST" "$dist_pid" $mode 1048576 "$WARM_SMALL" 1 >/dev/null
   push_rate "$DRYDOCK" "$drydock_pids" $mode 67108864 2 1 >/dev/null
   push_rate "$DIST" "$dist_pid" $mode 67108864 2 1 >/dev/null
 done
