@@ -139,6 +139,9 @@ final class DirectFileWriter implements AutoCloseable {
                 position += direct.write(stage, position);
             }
         } catch (IOException e) {
+            if (StorageFull.is(e)) {
+                throw e;
+            }
             // a file system that opened with O_DIRECT but refuses the alignment: finish through the page cache
             LOG.infof("direct write to %s failed (%s); continuing through the page cache", file, e.getMessage());
             stage.position((int) (position - stageStart));

@@ -9,7 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -133,7 +135,9 @@ public final class StreamToFile {
                     while (count < BATCH && !queue.isEmpty()) {
                         taken[count++] = queue.pollFirst();
                     }
-                    last = count == 0 && (ended || failure != null);
+                    // after a failed write the rest of the body is still read (and dropped) before the answer, so
+                    // that a client still sending hears it instead of a reset connection
+                    last = count == 0 && ended;
                     if (count == 0 && !last) {
                         draining = false;
                         return;
@@ -190,7 +194,7 @@ public final class StreamToFile {
             writer.write(bytes.nioBuffer());
         }
 
-        /** A write failed (disk full, say): the rest of the body is read and dropped, the upload fails. */
+        /** A write failed (disk full, say): the rest of the body is read and dropped, then the upload fails. */
         private void abandon(Exception e) {
             synchronized (this) {
                 if (failure == null) {
@@ -216,6 +220,9 @@ public final class StreamToFile {
             } catch (IOException | RuntimeException e) {
                 error = error == null ? e : error;
             }
+            if (error != null) {
+                giveBack();
+            }
             Throwable outcome = error;
             context.runOnContext(v -> {
                 if (outcome != null) {
@@ -224,6 +231,17 @@ public final class StreamToFile {
                     done.tryComplete(written);
                 }
             });
+        }
+
+        /** What a failed body wrote is not the upload's: its space goes back at once (a full disk most of all). */
+        private void giveBack() {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                if (channel.size() > offset) {
+                    channel.truncate(offset);
+                }
+            } catch (IOException | RuntimeException e) {
+                // no file or no way to cut it: the next chunk cuts it to the offset anyway
+            }
         }
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.operations.DatabaseUnavailable;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.storage.StorageFull;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -50,6 +52,10 @@ final class OciResponses {
         if (ctx.response().ended()) {
             return;
         }
+        if (clientLeft(failure)) {
+            LOG.infof("%s %s: the client went away mid-request", ctx.request().method(), ctx.request().path());
+            return;
+        }
         RegistryException error = failure instanceof RegistryException r ? r : unexpected(ctx, failure);
         if (error.code() == ErrorCode.UNAVAILABLE) {
             LOG.warnf("%s %s: %s", ctx.request().method(), ctx.request().path(), error.getMessage());
@@ -72,10 +78,24 @@ final class OciResponses {
         json(ctx, error.code().status(), error.body());
     }
 
+    /** The connection closed under the request (the client hung up, or the idle timeout cut a stalled one off). */
+    private static boolean clientLeft(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static RegistryException unexpected(RoutingContext ctx, Throwable failure) {
         if (DatabaseUnavailable.is(failure)) {
             return new RegistryException(ErrorCode.UNAVAILABLE, DatabaseUnavailable.MESSAGE, null,
                     Map.of("Retry-After", DatabaseUnavailable.RETRY_AFTER));
+        }
+        if (StorageFull.is(failure)) {
+            return new RegistryException(ErrorCode.UNAVAILABLE, StorageFull.MESSAGE, null,
+                    Map.of("Retry-After", StorageFull.RETRY_AFTER));
         }
         LOG.errorf(failure, "%s %s failed unexpectedly", ctx.request().method(), ctx.request().path());
         return new RegistryException(ErrorCode.UNKNOWN, "internal error");

@@ -7,27 +7,45 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static dev.drydock.registry.testing.Oci.assertError;
 import static dev.drydock.registry.testing.Oci.bytes;
 import static dev.drydock.registry.testing.Oci.digest;
 import static dev.drydock.registry.testing.Oci.repo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @QuarkusTest
 @WithTestResource(value = DevStackTestResource.class, scope = TestResourceScope.GLOBAL)
 class UploadsApiTest {
+
+    @ConfigProperty(name = "drydock.registry.storage-root")
+    String storageRoot;
 
     @Test
     void monolithicPostThenPut() {
@@ -224,6 +242,88 @@ class UploadsApiTest {
                 .then().statusCode(201).header("Docker-Content-Digest", sha512);
         given().get("/v2/" + repo + "/blobs/" + sha512).then().statusCode(200)
                 .header("Docker-Content-Digest", equalTo(sha512));
+    }
+
+    /**
+     * A client that stops sending mid-body holds nothing for long: the registry serves others meanwhile, hangs up
+     * once the connection has been idle for the idle timeout (5 s in tests), counts none of the stalled bytes, and the
+     * upload takes the chunk again at once (no "chunk in flight" left behind).
+     */
+    @Test
+    void aClientStallingMidBodyIsCutOffAndTheUploadCarriesOn() throws Exception {
+        String repo = repo("uploads/stall");
+        byte[] content = bytes(1 << 20);
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").then().statusCode(202)
+                .extract().header("Location");
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + location + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + content.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(content, 0, 100_000);
+            out.flush();
+            given().get("/v2/").then().statusCode(200);
+            String answer;
+            try {
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the registry still waits for the stalled body after 30 s", e);
+            } catch (SocketException e) {
+                answer = "";
+            }
+            assertFalse(answer.startsWith("HTTP/1.1 2"), answer);
+        }
+        String stalled = location;
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(stalled).then().statusCode(204)
+                .header("Range", "0-0"));
+        location = given().contentType("application/octet-stream").body(content).patch(location)
+                .then().statusCode(202).header("Range", "0-" + (content.length - 1)).extract().header("Location");
+        given().put(location + "?digest=" + digest(content)).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
+    /**
+     * The disk fills mid-upload (a real ext4 file system of 8 MiB mounted over the upload directory, so the O_DIRECT
+     * path is the one that fails): 503 with Retry-After and a JSON error naming the problem, the session is kept at
+     * the bytes it had, and once there is space again the same upload completes.
+     */
+    @Test
+    void aDiskThatFillsMidUploadAnswers503AndTheUploadResumesLater() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a file system needs root");
+        String repo = repo("uploads/full");
+        byte[] content = bytes(16 << 20);
+        String location = given().post("/v2/" + repo + "/blobs/uploads/").then().statusCode(202)
+                .extract().header("Location");
+        Path uploads = Path.of(storageRoot, "uploads").toAbsolutePath();
+        Path image = Files.createTempFile("drydock-full", ".ext4");
+        try {
+            run("truncate", "-s", "8M", image.toString());
+            run("mkfs.ext4", "-q", "-F", image.toString());
+            run("mount", "-o", "loop", image.toString(), uploads.toString());
+            try {
+                given().contentType("application/octet-stream").body(content).patch(location)
+                        .then().statusCode(503).header("Retry-After", "60")
+                        .body("errors[0].code", equalTo("UNAVAILABLE"))
+                        .body("errors[0].message", containsString("storage is full"));
+                given().get(location).then().statusCode(204).header("Range", "0-0");
+            } finally {
+                run("umount", uploads.toString());
+            }
+        } finally {
+            Files.deleteIfExists(image);
+        }
+        location = given().contentType("application/octet-stream").body(content).patch(location)
+                .then().statusCode(202).header("Range", "0-" + (content.length - 1)).extract().header("Location");
+        given().put(location + "?digest=" + digest(content)).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/" + repo + "/blobs/" + digest(content)).asByteArray());
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
     }
 
     private static Response patch(String location, byte[] chunk, String range) {
