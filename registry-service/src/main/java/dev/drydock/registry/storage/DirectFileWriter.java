@@ -1,6 +1,7 @@
 package dev.drydock.registry.storage;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import dev.drydock.registry.domain.StorageFull;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

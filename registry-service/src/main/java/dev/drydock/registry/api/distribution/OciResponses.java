@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.operations.DatabaseUnavailable;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
-import dev.drydock.registry.storage.StorageFull;
+import dev.drydock.registry.domain.StorageFull;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;

@@ -1,4 +1,4 @@
-package dev.drydock.registry.storage;
+package dev.drydock.registry.domain;
 
 import java.io.IOException;
 
