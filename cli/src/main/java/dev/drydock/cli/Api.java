@@ -79,6 +79,11 @@ public final class Api {
                 .header("Content-Type", "application/json")));
     }
 
+    public JsonNode postAt(String host, String path, Object body) {
+        return json(send(request(Service.REGISTRY, path, host).POST(body(body))
+                .header("Content-Type", "application/json")));
+    }
+
     public JsonNode deleteAt(String host, String path) {
         return json(send(request(Service.REGISTRY, path, host).DELETE()));
     }

@@ -185,6 +185,33 @@ class DrydockTest {
     }
 
     @Test
+    @Order(56)
+    void softDeletedImagesAndRepositoriesComeBack() throws IOException {
+        String tenant = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        ok("registry", "create", tenant, "--sku", "Standard");
+        assertEquals("enabled", json("-n", tenant, "config", "soft-delete", "update", "--status", "enabled",
+                "--days", "3").path("status").asText());
+        assertEquals(3, json("-n", tenant, "config", "soft-delete", "show").path("retentionDays").asInt());
+        ok("-n", tenant, "import", "--source", registry + "/demo/app:v1");
+        String digest = json("-n", tenant, "repository", "show", "demo/app:v1").path("digest").asText();
+
+        ok("-n", tenant, "repository", "delete", "--image", "demo/app:v1", "--yes");
+        assertEquals(digest, json("-n", tenant, "manifest", "list-deleted", "demo/app").path(0).path("digest")
+                .asText());
+        assertEquals(digest, json("-n", tenant, "manifest", "list-deleted-tags", "demo/app:v1").path(0)
+                .path("digest").asText());
+        assertEquals(digest, json("-n", tenant, "manifest", "restore", "demo/app:v1").path(0).path("digest")
+                .asText());
+        assertEquals(digest, json("-n", tenant, "repository", "show", "demo/app:v1").path("digest").asText());
+
+        ok("-n", tenant, "repository", "delete", "demo/app", "--yes");
+        assertEquals("demo/app", json("-n", tenant, "repository", "list-deleted").path(0).path("name").asText());
+        ok("-n", tenant, "repository", "restore", "demo/app");
+        assertEquals(digest, json("-n", tenant, "repository", "show", "demo/app:v1").path("digest").asText());
+        ok("registry", "delete", tenant, "--yes");
+    }
+
+    @Test
     @Order(55)
     void registryAdministrationAsAzUsersDoIt() throws IOException {
         String tenant = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);

@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code drydock config retention show|update} (az acr config retention ...). */
-@Command(name = "config", description = "Registry policies.", subcommands = ConfigCommands.Retention.class)
+/** {@code drydock config retention|soft-delete show|update} (az acr config retention|soft-delete ...). */
+@Command(name = "config", description = "Registry policies.",
+        subcommands = {ConfigCommands.Retention.class, ConfigCommands.SoftDelete.class})
 public final class ConfigCommands {
 
     static final List<Output.Column> COLUMNS = Output.columns("STATUS", "status", "DAYS", "days");
@@ -59,6 +60,50 @@ public final class ConfigCommands {
             }
             print(policy(api().patch(Api.Service.REGISTRY, registryPath(""), Map.of("policies",
                     Map.of("retentionPolicy", retention)))), COLUMNS);
+            return 0;
+        }
+    }
+
+    static final List<Output.Column> SOFT_DELETE_COLUMNS = Output.columns("STATUS", "status", "DAYS",
+            "retentionDays", "UPDATED", "lastUpdatedTime");
+
+    @Command(name = "soft-delete", description = "Soft delete: deleted manifests and tags kept restorable for 1-90 "
+            + "days (Standard and Premium).", subcommands = {ConfigCommands.SoftDeleteShow.class,
+            ConfigCommands.SoftDeleteUpdate.class})
+    static final class SoftDelete {
+    }
+
+    static JsonNode softDeletePolicy(JsonNode registry) {
+        return registry.path("policies").path("softDeletePolicy");
+    }
+
+    @Command(name = "show", description = "Shows the soft-delete policy.")
+    static class SoftDeleteShow extends Base {
+        @Override
+        public Integer call() {
+            print(softDeletePolicy(api().get(Api.Service.REGISTRY, registryPath(""))), SOFT_DELETE_COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "update", description = "Turns soft delete on or off and sets its days (1-90).")
+    static class SoftDeleteUpdate extends Base {
+        @Option(names = "--status", description = "enabled or disabled")
+        String status;
+
+        @Option(names = "--days", description = "1-90: how long deleted content stays restorable")
+        Integer days;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> policy = new LinkedHashMap<>();
+            BuildCommand.putIfSet(policy, "status", status);
+            BuildCommand.putIfSet(policy, "retentionDays", days);
+            if (policy.isEmpty()) {
+                throw new IllegalArgumentException("nothing to change: give --status or --days");
+            }
+            print(softDeletePolicy(api().patch(Api.Service.REGISTRY, registryPath(""), Map.of("policies",
+                    Map.of("softDeletePolicy", policy)))), SOFT_DELETE_COLUMNS);
             return 0;
         }
     }

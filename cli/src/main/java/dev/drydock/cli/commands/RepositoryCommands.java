@@ -16,7 +16,8 @@ import java.util.Map;
 /** {@code drydock repository list|show|show-tags|delete|update} (az acr repository ...). */
 @Command(name = "repository", description = "Repositories of a registry, their tags and locks.",
         subcommands = {RepositoryCommands.ListAll.class, RepositoryCommands.Show.class, RepositoryCommands.ShowTags.class,
-            RepositoryCommands.Delete.class, RepositoryCommands.Update.class})
+            RepositoryCommands.Delete.class, RepositoryCommands.Update.class, RepositoryCommands.ListDeleted.class,
+            RepositoryCommands.Restore.class})
 public final class RepositoryCommands {
 
     static final java.util.List<Output.Column> TAGS = Output.columns("TAG", "name", "DIGEST", "digest",
@@ -254,6 +255,31 @@ public final class RepositoryCommands {
                     : answer;
             print(item, Output.columns("NAME", tag != null ? "name" : manifest != null ? "digest" : "imageName",
                     "LOCKS", "changeableAttributes"));
+            return 0;
+        }
+    }
+
+    @Command(name = "list-deleted", description = "Lists the repositories deleted as a whole that soft delete kept.")
+    static class ListDeleted extends Base {
+        @Override
+        public Integer call() {
+            ArrayNode rows = Api.JSON.createArrayNode();
+            api().getFrom(loginServer(), "/acr/v1/_deleted/_catalog").path("repositories")
+                    .forEach(name -> rows.addObject().put("name", name.asText()));
+            print(rows, Output.columns("REPOSITORY", "name"));
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", description = "Restores a repository deleted as a whole: its manifests and tags.")
+    static class Restore extends Base {
+        @Parameters
+        String repository;
+
+        @Override
+        public Integer call() {
+            print(api().postAt(loginServer(), "/acr/v1/" + repository + "/_deleted/_restore", Map.of())
+                    .path("restored"), Output.columns("DIGEST", "digest", "TAG", "tag"));
             return 0;
         }
     }

@@ -8,9 +8,11 @@ import java.time.Instant;
  * @param loginServer the host name clients use for it
  * @param retention            the untagged-manifest retention policy (Premium)
  * @param anonymousPullEnabled whether pulls need no credential (Standard and Premium)
+ * @param softDelete           deleted manifests and tags kept restorable (Standard and Premium)
  */
 public record Registry(long id, String name, String loginServer, Sku sku, Instant createdAt, Instant updatedAt,
-        RetentionPolicy retention, boolean adminUserEnabled, boolean anonymousPullEnabled) {
+        RetentionPolicy retention, boolean adminUserEnabled, boolean anonymousPullEnabled,
+        SoftDeletePolicy softDelete) {
 
     /** The registry that answers every host not naming one; it cannot be deleted. */
     public static final String DEFAULT = "default";
@@ -24,6 +26,15 @@ public record Registry(long id, String name, String loginServer, Sku sku, Instan
         public RetentionPolicy {
             if (days < 0 || days > 365) {
                 throw new IllegalArgumentException("retention days must be between 0 and 365, got " + days);
+            }
+        }
+    }
+
+    /** Keeps deleted manifests and tags for {@code days}, hidden but restorable, while enabled. */
+    public record SoftDeletePolicy(boolean enabled, int days, Instant updatedAt) {
+        public SoftDeletePolicy {
+            if (days < 1 || days > 90) {
+                throw new IllegalArgumentException("soft delete keeps deleted content 1 to 90 days, not " + days);
             }
         }
     }

@@ -22,7 +22,9 @@ public class Garbage {
     private static final String UNREFERENCED_LINK = """
             rb.linked_at < now() - make_interval(secs => $%d)
             and not exists (select 1 from manifest m join manifest_reference mr on mr.manifest_id = m.id
-                            where m.repository_id = rb.repository_id and mr.digest = rb.digest)""";
+                            where m.repository_id = rb.repository_id and mr.digest = rb.digest)
+            and not exists (select 1 from deleted_manifest d
+                            where d.repository_id = rb.repository_id and d.ref_digests @> array[rb.digest])""";
 
     private final Pool pool;
 
@@ -103,11 +105,12 @@ public class Garbage {
                 });
     }
 
-    /** Repositories with nothing left (no manifest, link or upload), untouched for the grace. */
+    /** Repositories with nothing left (no manifest, soft-deleted manifest, link or upload), untouched for the grace. */
     public Uni<Integer> deleteEmptyRepositories(Duration grace) {
         return pool.preparedQuery("""
                 delete from repository r where r.updated_at < now() - make_interval(secs => $1)
                   and not exists (select 1 from manifest m where m.repository_id = r.id)
+                  and not exists (select 1 from deleted_manifest d where d.repository_id = r.id)
                   and not exists (select 1 from repository_blob rb where rb.repository_id = r.id)
                   and not exists (select 1 from upload u where u.repository_id = r.id)""")
                 .execute(Tuple.of(grace.toMillis() / 1000.0)).map(result -> result.rowCount());

@@ -71,6 +71,13 @@ public class Manifests {
                 });
     }
 
+    /** The id of the repository's live manifest of that digest; null when there is none. */
+    public Uni<Long> idOf(SqlClient client, long repositoryId, String digest) {
+        return client.preparedQuery("select id from manifest where repository_id = $1 and digest = $2")
+                .execute(Tuple.of(repositoryId, digest))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
     /**
      * Stores the manifest and what it references unless the repository has it already, in one statement; returns
      * its id either way.

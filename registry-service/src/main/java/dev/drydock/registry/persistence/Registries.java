@@ -20,7 +20,7 @@ public class Registries {
 
     private static final String COLUMNS =
             "id, name, sku, created_at, updated_at, retention_enabled, retention_days, admin_enabled,"
-                    + " anonymous_pull_enabled";
+                    + " anonymous_pull_enabled, soft_delete_enabled, soft_delete_days, soft_delete_updated";
 
     private final Pool pool;
 
@@ -50,14 +50,16 @@ public class Registries {
 
     /** Creates the registry; null when one of that name (in any case) exists. */
     public Uni<Registry> create(RegistryName name, Sku sku, Registry.RetentionPolicy retention, boolean adminEnabled,
-            boolean anonymousPull, String domain) {
+            boolean anonymousPull, Registry.SoftDeletePolicy softDelete, String domain) {
         return pool.preparedQuery("""
                 insert into registry (name, sku, retention_enabled, retention_days, retention_enabled_at, admin_enabled,
-                                      anonymous_pull_enabled)
-                values ($1, $2, $3, $4, case when $3 then now() end, $5, $6)
+                                      anonymous_pull_enabled, soft_delete_enabled, soft_delete_days,
+                                      soft_delete_updated)
+                values ($1, $2, $3, $4, case when $3 then now() end, $5, $6, $7, $8, now())
                 on conflict do nothing returning """ + " " + COLUMNS)
                 .execute(Tuple.tuple().addString(name.value()).addString(sku.name()).addBoolean(retention.enabled())
-                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull))
+                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull)
+                        .addBoolean(softDelete.enabled()).addInteger(softDelete.days()))
                 .map(rows -> first(rows, domain));
     }
 
@@ -66,7 +68,7 @@ public class Registries {
      * user moves its passwords' generations on, so its tokens stay dead when it is enabled again.
      */
     public Uni<Registry> update(long id, Sku sku, Registry.RetentionPolicy retention, boolean adminEnabled,
-            boolean anonymousPull, String domain) {
+            boolean anonymousPull, Registry.SoftDeletePolicy softDelete, String domain) {
         return pool.preparedQuery("""
                 update registry set sku = $2, retention_enabled = $3, retention_days = $4, updated_at = now(),
                        admin_enabled = $5, anonymous_pull_enabled = $6,
@@ -75,10 +77,14 @@ public class Registries {
                        admin_password2_generation = admin_password2_generation
                                                     + case when admin_enabled and not $5 then 1 else 0 end,
                        retention_enabled_at = case when not $3 then null
-                                                   when retention_enabled then retention_enabled_at else now() end
+                                                   when retention_enabled then retention_enabled_at else now() end,
+                       soft_delete_updated = case when soft_delete_enabled = $7 and soft_delete_days = $8
+                                                  then soft_delete_updated else now() end,
+                       soft_delete_enabled = $7, soft_delete_days = $8
                 where id = $1 returning""" + " " + COLUMNS)
                 .execute(Tuple.tuple().addLong(id).addString(sku.name()).addBoolean(retention.enabled())
-                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull))
+                        .addInteger(retention.days()).addBoolean(adminEnabled).addBoolean(anonymousPull)
+                        .addBoolean(softDelete.enabled()).addInteger(softDelete.days()))
                 .map(rows -> first(rows, domain));
     }
 
@@ -155,6 +161,7 @@ public class Registries {
                 Sku.valueOf(row.getString(2)), row.getOffsetDateTime(3).toInstant(),
                 row.getOffsetDateTime(4).toInstant(),
                 new Registry.RetentionPolicy(row.getBoolean(5), row.getInteger(6)), row.getBoolean(7),
-                row.getBoolean(8));
+                row.getBoolean(8), new Registry.SoftDeletePolicy(row.getBoolean(9), row.getInteger(10),
+                        row.getOffsetDateTime(11) == null ? null : row.getOffsetDateTime(11).toInstant()));
     }
 }

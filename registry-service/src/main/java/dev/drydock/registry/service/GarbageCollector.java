@@ -7,6 +7,7 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.persistence.BlobLocks;
+import dev.drydock.registry.persistence.DeletedContent;
 import dev.drydock.registry.persistence.Garbage;
 import dev.drydock.registry.persistence.Registries;
 import dev.drydock.registry.persistence.SigningKeys;
@@ -37,8 +38,8 @@ public class GarbageCollector {
     private static final Origin ORIGIN = new Origin("retention-policy", null, "DELETE", "drydock-gc");
 
     /** What one collection removed. */
-    public record Collected(int manifestsExpired, int linksRemoved, int blobsDeleted, long bytesFreed,
-            int orphanFilesDeleted, int repositoriesRemoved) {
+    public record Collected(int manifestsExpired, int softDeletedExpired, int linksRemoved, int blobsDeleted,
+            long bytesFreed, int orphanFilesDeleted, int repositoriesRemoved) {
     }
 
     private final Pool pool;
@@ -50,12 +51,14 @@ public class GarbageCollector {
     private final RegistryConfig.Gc config;
     private final Duration deliveryLog;
     private final SigningKeys signingKeys;
+    private final DeletedContent deleted;
     private final Duration keyLifetime;
     private final AtomicBoolean running = new AtomicBoolean();
 
     GarbageCollector(Pool pool, Garbage garbage, BlobStore store, Registries registries, ManifestService manifests,
-            RegistryResolver resolver, RegistryConfig config, SigningKeys signingKeys) {
+            RegistryResolver resolver, RegistryConfig config, SigningKeys signingKeys, DeletedContent deleted) {
         this.signingKeys = signingKeys;
+        this.deleted = deleted;
         this.keyLifetime = config.auth().refreshTokenLifetime().plus(config.auth().accessTokenLifetime());
         this.pool = pool;
         this.garbage = garbage;
@@ -84,19 +87,23 @@ public class GarbageCollector {
             return Uni.createFrom().failure(new IllegalStateException("a garbage collection is running already"));
         }
         long started = System.nanoTime();
-        return expireRetained().chain(expired -> unlinkAll(grace, 0).chain(links -> deleteBlobs(grace, 0, 0, 0)
+        // soft-deleted content past its days goes first, so that its blobs are unlinked in the same collection
+        return expireRetained().chain(expired -> deleted.expire().chain(softExpired -> unlinkAll(grace, 0)
+                        .chain(links -> deleteBlobs(grace, 0, 0, 0)
                         .chain(blobs -> orphanFiles(grace).call(() -> garbage.deleteOldDeliveries(deliveryLog))
                                 // a retired key verifies until every token it signed has expired
                                 .call(() -> signingKeys.removeRetiredBefore(Instant.now().minus(keyLifetime)))
                                 .chain(orphans -> garbage.deleteEmptyRepositories(grace)
-                                .map(repos -> new Collected(expired, links, (int) blobs[0], blobs[1], orphans,
-                                        repos))))))
+                                .map(repos -> new Collected(expired, softExpired, links, (int) blobs[0],
+                                        blobs[1], orphans, repos)))))))
                 .invoke(c -> {
-                    if (c.manifestsExpired() + c.linksRemoved() + c.blobsDeleted() + c.orphanFilesDeleted()
-                            + c.repositoriesRemoved() > 0) {
-                        LOG.infof("garbage collection: %d manifests expired, %d links, %d blobs (%d bytes), "
-                                        + "%d orphan files, %d empty repositories removed in %d ms",
-                                c.manifestsExpired(), c.linksRemoved(), c.blobsDeleted(), c.bytesFreed(),
+                    if (c.manifestsExpired() + c.softDeletedExpired() + c.linksRemoved() + c.blobsDeleted()
+                            + c.orphanFilesDeleted() + c.repositoriesRemoved() > 0) {
+                        LOG.infof("garbage collection: %d manifests expired, %d soft-deleted manifests and tags "
+                                        + "expired, %d links, %d blobs (%d bytes), %d orphan files, %d empty "
+                                        + "repositories removed in %d ms",
+                                c.manifestsExpired(), c.softDeletedExpired(), c.linksRemoved(), c.blobsDeleted(),
+                                c.bytesFreed(),
                                 c.orphanFilesDeleted(), c.repositoriesRemoved(),
                                 (System.nanoTime() - started) / 1_000_000);
                     }

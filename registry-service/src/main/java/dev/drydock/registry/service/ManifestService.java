@@ -20,6 +20,7 @@ import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.StoredManifest;
 import dev.drydock.registry.domain.TagState;
 import dev.drydock.registry.persistence.BlobLinks;
+import dev.drydock.registry.persistence.DeletedContent;
 import dev.drydock.registry.persistence.Manifests;
 import dev.drydock.registry.persistence.Repositories;
 import dev.drydock.registry.persistence.Transactions;
@@ -52,13 +53,15 @@ public class ManifestService {
     private final Repositories repositories;
     private final BlobLinks links;
     private final Manifests manifests;
+    private final DeletedContent deleted;
     private final ManifestInspector inspector;
     private final ImageEvents events;
     private final ObjectMapper json;
 
     ManifestService(Pool pool, Repositories repositories, BlobLinks links, Manifests manifests,
-            ManifestInspector inspector, ImageEvents events, ObjectMapper json) {
+            DeletedContent deleted, ManifestInspector inspector, ImageEvents events, ObjectMapper json) {
         this.pool = pool;
+        this.deleted = deleted;
         this.repositories = repositories;
         this.links = links;
         this.manifests = manifests;
@@ -102,9 +105,20 @@ public class ManifestService {
                             if (!repository.attributes().writeEnabled()) {
                                 throw locked("repository " + name + " is locked for writes");
                             }
+                            Uni<Boolean> softDeleted = registry.softDelete().enabled()
+                                    ? deleted.holds(tx, repository.id(), manifest.digest().toString())
+                                    : Uni.createFrom().item(false);
                             return Uni.combine().all().unis(checkComplete(tx, repository.id(), manifest),
-                                            manifests.tagStates(tx, repository.id(), tags))
-                                    .with((complete, previous) -> previous)
+                                            manifests.tagStates(tx, repository.id(), tags), softDeleted)
+                                    .with((complete, previous, isDeleted) -> {
+                                        if (isDeleted) {
+                                            // ACR's rule: what is soft-deleted comes back by restore, not by push
+                                            throw new RegistryException(ErrorCode.DENIED, name + "@"
+                                                    + manifest.digest() + " is soft-deleted; restore it instead of "
+                                                    + "pushing it again", manifest.digest().toString());
+                                        }
+                                        return previous;
+                                    })
                                     .chain(previous -> {
                                         checkOverwrite(name, manifest, previous);
                                         return manifests.store(tx, repository.id(), manifest, content, annotations,
@@ -244,13 +258,14 @@ public class ManifestService {
                     }
                     return reference.isDigest()
                             ? deleteManifest(tx, registry, name, repository, reference.digest().toString(), origin)
-                            : untag(tx, name, repository, reference.tag());
+                            : untag(tx, registry, name, repository, reference.tag());
                 }));
         return deleted.chain(done -> done ? Uni.createFrom().voidItem()
                 : unknown(registry.id(), name, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + name));
     }
 
-    private Uni<Boolean> untag(SqlConnection tx, RepositoryName name, Repositories.Locked repository, String tag) {
+    private Uni<Boolean> untag(SqlConnection tx, Registry registry, RepositoryName name,
+            Repositories.Locked repository, String tag) {
         return manifests.tagStates(tx, repository.id(), List.of(tag)).chain(states -> {
             TagState state = states.get(tag);
             if (state == null) {
@@ -259,7 +274,9 @@ public class ManifestService {
             if (!repository.attributes().allowsDelete() || !state.attributes().allowsDelete()) {
                 throw locked("tag " + name + ":" + tag + " is locked against deletion");
             }
-            return manifests.untag(tx, repository.id(), tag);
+            Uni<Void> kept = registry.softDelete().enabled()
+                    ? deleted.keepTag(tx, repository.id(), tag, state.digest()) : Uni.createFrom().voidItem();
+            return kept.chain(() -> manifests.untag(tx, repository.id(), tag));
         });
     }
 
@@ -284,7 +301,11 @@ public class ManifestService {
                 .chain(repository -> repository == null ? Uni.createFrom().nullItem()
                         : manifests.everything(tx, repository.id()).chain(targets -> targets.isEmpty()
                         ? Uni.createFrom().nullItem()
-                        : deleteTargets(tx, registry, name, repository, targets, origin).map(v -> new RepositoryDeleted(
+                        : deleteTargets(tx, registry, name, repository, targets, origin)
+                        .call(() -> registry.softDelete().enabled()
+                                ? deleted.markRepositoryDeleted(tx, repository.id(), true)
+                                : Uni.createFrom().voidItem())
+                        .map(v -> new RepositoryDeleted(
                                 targets.stream().map(DeletionTarget::digest).toList(),
                                 targets.stream().flatMap(t -> t.tags().stream()).sorted().toList())))));
     }
@@ -299,7 +320,10 @@ public class ManifestService {
                 throw locked(name + "@" + target.digest() + " or one of its tags is locked against deletion");
             }
         }
-        Uni<Void> chain = manifests.deleteAll(tx, targets.stream().map(DeletionTarget::id).toList());
+        List<Long> ids = targets.stream().map(DeletionTarget::id).toList();
+        // with soft delete on, everything that goes is kept aside first (ACR's soft-delete policy)
+        Uni<Void> chain = (registry.softDelete().enabled() ? deleted.keepManifests(tx, ids)
+                : Uni.createFrom().voidItem()).chain(() -> manifests.deleteAll(tx, ids));
         for (DeletionTarget target : targets) {
             chain = chain.chain(() -> events.deleted(tx, registry,
                     new ImageDeleted(registry.name(), name.value(), target.digest(), target.tags()),

@@ -21,7 +21,7 @@ public class RegistryService {
 
     /** A change: null fields stay as they are. */
     public record Change(String sku, Boolean retentionEnabled, Integer retentionDays, Boolean adminUserEnabled,
-            Boolean anonymousPullEnabled) {
+            Boolean anonymousPullEnabled, Boolean softDeleteEnabled, Integer softDeleteDays) {
     }
 
     /** Storage used against the SKU's included storage, and webhooks against its webhook count. */
@@ -45,18 +45,21 @@ public class RegistryService {
         RegistryName registryName;
         Sku sku;
         Registry.RetentionPolicy retention;
+        Registry.SoftDeletePolicy softDelete;
         try {
             registryName = new RegistryName(name);
             sku = Sku.parse(spec.sku() == null ? "Standard" : spec.sku());
             retention = new Registry.RetentionPolicy(Boolean.TRUE.equals(spec.retentionEnabled()),
                     spec.retentionDays() == null ? 7 : spec.retentionDays());
+            softDelete = new Registry.SoftDeletePolicy(Boolean.TRUE.equals(spec.softDeleteEnabled()),
+                    spec.softDeleteDays() == null ? 7 : spec.softDeleteDays(), null);
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid(e.getMessage());
         }
         boolean anonymous = Boolean.TRUE.equals(spec.anonymousPullEnabled());
-        checkFeatures(sku, retention, anonymous);
+        checkFeatures(sku, retention, anonymous, softDelete);
         return registries.create(registryName, sku, retention, Boolean.TRUE.equals(spec.adminUserEnabled()),
-                anonymous, resolver.domain()).map(created -> {
+                anonymous, softDelete, resolver.domain()).map(created -> {
             if (created == null) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "a registry named " + name + " exists already");
             }
@@ -82,31 +85,37 @@ public class RegistryService {
         return get(name).chain(current -> {
             Sku sku;
             Registry.RetentionPolicy retention;
+            Registry.SoftDeletePolicy softDelete;
             try {
                 sku = change.sku() == null ? current.sku() : Sku.parse(change.sku());
                 retention = new Registry.RetentionPolicy(
                         change.retentionEnabled() == null ? current.retention().enabled() : change.retentionEnabled(),
                         change.retentionDays() == null ? current.retention().days() : change.retentionDays());
+                softDelete = new Registry.SoftDeletePolicy(change.softDeleteEnabled() == null
+                        ? current.softDelete().enabled() : change.softDeleteEnabled(),
+                        change.softDeleteDays() == null ? current.softDelete().days() : change.softDeleteDays(), null);
             } catch (IllegalArgumentException e) {
                 throw Refusal.invalid(e.getMessage());
             }
             boolean admin = change.adminUserEnabled() == null ? current.adminUserEnabled() : change.adminUserEnabled();
             boolean anonymous = change.anonymousPullEnabled() == null ? current.anonymousPullEnabled()
                     : change.anonymousPullEnabled();
-            checkFeatures(sku, retention, anonymous);
+            checkFeatures(sku, retention, anonymous, softDelete);
             return webhookCount(current.id()).chain(webhooks -> {
                 if (webhooks > sku.webhooks()) {
                     throw new Refusal(Refusal.Kind.SKU_LIMIT, "the registry has " + webhooks
                             + " webhooks; " + sku + " allows " + sku.webhooks());
                 }
-                return registries.update(current.id(), sku, retention, admin, anonymous, resolver.domain());
+                return registries.update(current.id(), sku, retention, admin, anonymous, softDelete,
+                        resolver.domain());
             });
         }).invoke(updated -> {
             resolver.forget(updated.name());
             authenticator.forgetAll();
-            LOG.infof("registry %s updated (%s, retention %s, admin user %s, anonymous pull %s)",
-                    updated.name(), updated.sku(), updated.retention(), updated.adminUserEnabled(),
-                    updated.anonymousPullEnabled());
+            LOG.infof("registry %s updated (%s, retention %s, admin user %s, anonymous pull %s, soft delete %s "
+                            + "for %d days)", updated.name(), updated.sku(), updated.retention(),
+                    updated.adminUserEnabled(), updated.anonymousPullEnabled(),
+                    updated.softDelete().enabled() ? "on" : "off", updated.softDelete().days());
         });
     }
 
@@ -145,12 +154,20 @@ public class RegistryService {
         return registries.webhookCount(registryId);
     }
 
-    private static void checkFeatures(Sku sku, Registry.RetentionPolicy retention, boolean anonymousPull) {
+    private static void checkFeatures(Sku sku, Registry.RetentionPolicy retention, boolean anonymousPull,
+            Registry.SoftDeletePolicy softDelete) {
         if (anonymousPull && !sku.allowsAnonymousPull()) {
             throw new Refusal(Refusal.Kind.SKU_LIMIT, "anonymous pull needs the Standard or Premium SKU, not " + sku);
         }
         if (retention.enabled() && !sku.allowsRetentionPolicy()) {
             throw new Refusal(Refusal.Kind.SKU_LIMIT, "the retention policy needs the Premium SKU, not " + sku);
+        }
+        if (softDelete.enabled() && sku == Sku.Basic) {
+            throw new Refusal(Refusal.Kind.SKU_LIMIT, "soft delete needs the Standard or Premium SKU, not " + sku);
+        }
+        if (softDelete.enabled() && retention.enabled()) {
+            // ACR's rule: retention would delete for good what soft delete promises to keep
+            throw Refusal.invalid("the retention policy and soft delete cannot both be enabled");
         }
     }
 }

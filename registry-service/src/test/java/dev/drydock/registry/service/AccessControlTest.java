@@ -299,7 +299,11 @@ class AccessControlTest {
             List.of("GET", "/acr/v1/route/app/_manifests/" + Oci.digest(new byte[0]),
                     "repository:route/app:metadata_read"),
             List.of("PATCH", "/acr/v1/route/app/_manifests/" + Oci.digest(new byte[0]),
-                    "repository:route/app:metadata_write"));
+                    "repository:route/app:metadata_write"),
+            List.of("GET", "/acr/v1/_deleted/_catalog", "registry:catalog:*"),
+            List.of("GET", "/acr/v1/route/app/_deleted/_manifests", "repository:route/app:metadata_read"),
+            List.of("GET", "/acr/v1/route/app/_deleted/_tags", "repository:route/app:metadata_read"),
+            List.of("POST", "/acr/v1/route/app/_deleted/_restore", "repository:route/app:push"));
 
     /** Management routes: the administrator only. */
     private static final List<List<String>> MANAGEMENT_ROUTES = List.of(

@@ -13,7 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Access control for /acr/v1, with ACR's actions: reads need metadata_read (the catalog registry:catalog:*),
- * PATCH and untag metadata_write, deleting a repository delete. Same credentials and challenge as /v2. It runs
+ * PATCH and untag metadata_write, deleting a repository delete, restoring soft-deleted content push. Same credentials and challenge as /v2. It runs
  * before routing, so an unauthenticated caller learns nothing about what exists or what a route accepts.
  */
 public class MetadataAccessFilter {
@@ -47,8 +47,14 @@ public class MetadataAccessFilter {
     }
 
     static AccessControl.Needed needed(String method, String rest) {
-        if (rest.equals("_catalog")) {
+        if (rest.equals("_catalog") || rest.equals("_deleted/_catalog")) {
             return AccessControl.Needed.catalog();
+        }
+        int deleted = rest.indexOf("/_deleted/");
+        if (deleted >= 0) {
+            // listing what was deleted reads metadata; a restore brings content back, which is a push
+            return AccessControl.Needed.repository(rest.substring(0, deleted),
+                    method.equals("GET") || method.equals("HEAD") ? Action.METADATA_READ : Action.PUSH);
         }
         int tags = rest.indexOf("/_tags");
         int manifests = rest.indexOf("/_manifests");

@@ -1,0 +1,12 @@
+package dev.drydock.registry.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A soft-deleted manifest as listed: what a restore needs live first (its subject, an index's children) and when it
+ * went.
+ */
+public record DeletedManifest(String digest, String mediaType, String subjectDigest, List<String> children,
+        Instant deletedAt) {
+}
