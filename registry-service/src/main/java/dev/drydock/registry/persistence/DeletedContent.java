@@ -175,7 +175,9 @@ public class DeletedContent {
     }
 
     public Uni<Void> markRepositoryDeleted(SqlClient tx, long repositoryId, boolean deleted) {
-        return tx.preparedQuery("update repository set deleted_at = case when $2 then now() end where id = $1")
+        // only a change writes: a push into a live repository costs no new row version
+        return tx.preparedQuery("update repository set deleted_at = case when $2 then now() end"
+                        + " where id = $1 and (deleted_at is not null) <> $2")
                 .execute(Tuple.of(repositoryId, deleted)).replaceWithVoid();
     }
 

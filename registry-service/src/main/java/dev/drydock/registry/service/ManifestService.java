@@ -105,8 +105,11 @@ public class ManifestService {
                             if (!repository.attributes().writeEnabled()) {
                                 throw locked("repository " + name + " is locked for writes");
                             }
+                            // a push into a repository deleted as a whole brings it back (ACR's rule): it is no
+                            // longer a deleted repository, whatever it kept
                             Uni<Boolean> softDeleted = registry.softDelete().enabled()
-                                    ? deleted.holds(tx, repository.id(), manifest.digest().toString())
+                                    ? deleted.markRepositoryDeleted(tx, repository.id(), false).chain(() ->
+                                            deleted.holds(tx, repository.id(), manifest.digest().toString()))
                                     : Uni.createFrom().item(false);
                             return Uni.combine().all().unis(checkComplete(tx, repository.id(), manifest),
                                             manifests.tagStates(tx, repository.id(), tags), softDeleted)
@@ -251,7 +254,7 @@ public class ManifestService {
      * just the tag (the manifest stays). Locks on any of them refuse the whole deletion.
      */
     public Uni<Void> delete(Registry registry, RepositoryName name, Reference reference, Origin origin) {
-        Uni<Boolean> deleted = pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
+        Uni<Boolean> removed = pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
                 .chain(repository -> {
                     if (repository == null) {
                         return Uni.createFrom().item(false);
@@ -260,7 +263,7 @@ public class ManifestService {
                             ? deleteManifest(tx, registry, name, repository, reference.digest().toString(), origin)
                             : untag(tx, registry, name, repository, reference.tag());
                 }));
-        return deleted.chain(done -> done ? Uni.createFrom().voidItem()
+        return removed.chain(done -> done ? Uni.createFrom().voidItem()
                 : unknown(registry.id(), name, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + name));
     }
 

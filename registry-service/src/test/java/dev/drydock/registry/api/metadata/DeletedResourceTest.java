@@ -166,6 +166,17 @@ class DeletedResourceTest {
     }
 
     @Test
+    void aPushIntoADeletedRepositoryBringsItBackAndKeepsWhatWasDeleted() {
+        String old = Oci.pushImage(host, "app", "old", "");
+        at(host).delete("/acr/v1/app").then().statusCode(202);
+        String fresh = Oci.pushImage(host, "app", "new", "");
+        at(host).delete("/v2/app/manifests/" + fresh).then().statusCode(202);
+        // emptied by single deletes, not deleted as a whole: not listed as a deleted repository
+        at(host).get("/acr/v1/_deleted/_catalog").then().body("repositories", equalTo(List.of()));
+        at(host).get("/acr/v1/app/_deleted/_manifests").then().body("manifests.digest", hasItem(old));
+    }
+
+    @Test
     void keptContentExpiresAfterTheRegistrysDaysAndItsBlobsGoWithIt() {
         String digest = Oci.pushImage(host, "app", "v1", "");
         String layer = new JsonPath(at(host).get("/v2/app/manifests/" + digest).asString()).getString("layers[0].digest");
