@@ -1,6 +1,7 @@
 package dev.drydock.registry.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,4 +10,13 @@ import java.util.List;
  */
 public record DeletedManifest(String digest, String mediaType, String subjectDigest, List<String> children,
         Instant deletedAt) {
+
+    /** What must be live before it can be: its children and its subject. */
+    public List<String> needs() {
+        List<String> needs = new ArrayList<>(children);
+        if (subjectDigest != null) {
+            needs.add(subjectDigest);
+        }
+        return needs;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.drydock.registry.domain;
 
+import dev.drydock.oci.RepositoryName;
+
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,11 @@ public class RegistryException extends RuntimeException {
         this.detail = null;
         this.details = List.copyOf(details);
         this.headers = Map.of();
+    }
+
+    /** The repository does not exist (or holds nothing this request can see): 404 NAME_UNKNOWN. */
+    public static RegistryException nameUnknown(RepositoryName name) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known", name.value());
     }
 
     /** One error entry per detail, as the spec asks for MANIFEST_BLOB_UNKNOWN (one per missing descriptor). */

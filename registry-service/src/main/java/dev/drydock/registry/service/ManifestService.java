@@ -339,7 +339,7 @@ public class ManifestService {
     /** Fails with NAME_UNKNOWN when the repository does not exist, else with the given code. */
     public <T> Uni<T> unknown(long registryId, RepositoryName name, ErrorCode code, String message) {
         return repositories.find(registryId, name.value()).chain(id -> Uni.createFrom().failure(id == null
-                ? new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known", name.value())
+                ? RegistryException.nameUnknown(name)
                 : new RegistryException(code, message)));
     }
 

@@ -42,7 +42,7 @@ public class MetadataService {
 
     public Uni<RepositoryMetadata> repository(Registry registry, RepositoryName name) {
         return metadata.repository(registry.id(), name.value()).onItem().ifNull().failWith(() ->
-                new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known", name.value()));
+                RegistryException.nameUnknown(name));
     }
 
     public Uni<List<String>> catalog(Registry registry, String last, int n) {

@@ -51,6 +51,11 @@ public class RegistryResolver {
     }
 
     /** The registry a request addresses; fails with 421 for a host Drydock does not serve. */
+    /** The registry the request addresses, as {@link #resolve} finds it. */
+    public Uni<Registry> registry(HttpServerRequest request) {
+        return resolve(request).map(Addressed::registry);
+    }
+
     public Uni<Addressed> resolve(HttpServerRequest request) {
         String host = hostName(request.host());
         String name = registryNamed(host);

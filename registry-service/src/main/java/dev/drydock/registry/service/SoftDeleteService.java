@@ -94,7 +94,7 @@ public class SoftDeleteService {
                         throw new RegistryException(ErrorCode.NAME_UNKNOWN,
                                 "repository " + name + " holds nothing soft-deleted", name.value());
                     }
-                    return reviveInOrder(tx, repository.id(), kept, new ArrayList<>())
+                    return reviveInOrder(tx, repository.id(), kept, new LinkedHashMap<>())
                             .chain(revived -> retagAll(tx, repository.id(), revived))
                             .call(() -> deleted.markRepositoryDeleted(tx, repository.id(), false));
                 }))).invoke(restored -> LOG.infof("restored repository %s/%s: %d manifests", registry.name(), name,
@@ -104,8 +104,7 @@ public class SoftDeleteService {
     private Uni<Repositories.Locked> lock(SqlConnection tx, Registry registry, RepositoryName name) {
         return repositories.lockForChange(tx, registry.id(), name.value()).map(repository -> {
             if (repository == null) {
-                throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known",
-                        name.value());
+                throw RegistryException.nameUnknown(name);
             }
             if (!repository.attributes().writeEnabled()) {
                 throw ManifestService.locked("repository " + name + " is locked for writes");
@@ -135,10 +134,7 @@ public class SoftDeleteService {
 
     /** The subject and children a soft-deleted manifest names that are not live. */
     private Uni<List<String>> missingNeeds(SqlConnection tx, long repositoryId, DeletedManifest kept) {
-        List<String> needs = new ArrayList<>(kept.children());
-        if (kept.subjectDigest() != null) {
-            needs.add(kept.subjectDigest());
-        }
+        List<String> needs = kept.needs();
         if (needs.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -170,19 +166,16 @@ public class SoftDeleteService {
 
     /** Revives what can be revived, round after round, until a round brings nothing back. */
     private Uni<Map<String, Long>> reviveInOrder(SqlConnection tx, long repositoryId, List<DeletedManifest> left,
-            List<Map.Entry<String, Long>> revived) {
+            Map<String, Long> revived) {
         return liveAmong(tx, repositoryId, left).chain(live -> {
-            List<DeletedManifest> ready = left.stream().filter(m -> live.containsAll(m.children())
-                    && (m.subjectDigest() == null || live.contains(m.subjectDigest()))).toList();
+            List<DeletedManifest> ready = left.stream().filter(m -> live.containsAll(m.needs())).toList();
             if (ready.isEmpty()) {
-                Map<String, Long> done = new LinkedHashMap<>();
-                revived.forEach(e -> done.put(e.getKey(), e.getValue()));
-                return Uni.createFrom().item(done);
+                return Uni.createFrom().item(revived);
             }
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (DeletedManifest m : ready) {
                 chain = chain.chain(() -> deleted.revive(tx, repositoryId, m.digest())
-                        .invoke(id -> revived.add(Map.entry(m.digest(), id))).replaceWithVoid());
+                        .invoke(id -> revived.put(m.digest(), id)).replaceWithVoid());
             }
             List<DeletedManifest> rest = left.stream().filter(m -> !ready.contains(m)).toList();
             return chain.chain(() -> reviveInOrder(tx, repositoryId, rest, revived));
@@ -192,12 +185,7 @@ public class SoftDeleteService {
     /** The digests among what the manifests need that are live. */
     private Uni<Set<String>> liveAmong(SqlConnection tx, long repositoryId, List<DeletedManifest> kept) {
         Set<String> needs = new HashSet<>();
-        kept.forEach(m -> {
-            needs.addAll(m.children());
-            if (m.subjectDigest() != null) {
-                needs.add(m.subjectDigest());
-            }
-        });
+        kept.forEach(m -> needs.addAll(m.needs()));
         if (needs.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
@@ -234,8 +222,7 @@ public class SoftDeleteService {
     private Uni<Long> repositoryId(Registry registry, RepositoryName name) {
         return repositories.find(registry.id(), name.value()).map(id -> {
             if (id == null) {
-                throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known",
-                        name.value());
+                throw RegistryException.nameUnknown(name);
             }
             return id;
         });

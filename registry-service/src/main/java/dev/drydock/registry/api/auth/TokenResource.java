@@ -51,7 +51,7 @@ public class TokenResource {
     public Uni<Map<String, Object>> get(@Context HttpServerRequest request, @QueryParam("scope") List<String> scope,
             @QueryParam("offline_token") String offline) {
         Optional<BasicCredentials> basic = BasicCredentials.fromHeader(request.getHeader("Authorization"));
-        return registries.resolve(request).map(RegistryResolver.Addressed::registry)
+        return registries.registry(request)
                 .chain(registry -> identity(registry, basic, SourceAddress.of(request)).map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(scope),
                         "true".equalsIgnoreCase(offline)), true)));
     }
@@ -70,7 +70,7 @@ public class TokenResource {
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "grant_type is password or refresh_token", grantType);
         }
-        return registries.resolve(request).map(RegistryResolver.Addressed::registry)
+        return registries.registry(request)
                 .chain(registry -> identity(registry, credentials, SourceAddress.of(request)).map(identity -> answer(tokens.issue(registry, identity, ResourceScope.parseAll(
                         scope == null ? List.of() : scope), "offline".equals(accessType)), false)));
     }

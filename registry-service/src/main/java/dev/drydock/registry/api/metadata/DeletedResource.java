@@ -117,6 +117,6 @@ public class DeletedResource {
     }
 
     private Uni<Registry> registry(HttpServerRequest request) {
-        return registries.resolve(request).map(RegistryResolver.Addressed::registry);
+        return registries.registry(request);
     }
 }

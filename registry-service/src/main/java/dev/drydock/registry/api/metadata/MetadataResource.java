@@ -211,8 +211,7 @@ public class MetadataResource {
         return registry(request).chain(registry -> manifests.deleteRepository(registry, repo, origin(registry, request)))
                 .map(deleted -> {
                     if (deleted == null) {
-                        throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known",
-                                name);
+                        throw RegistryException.nameUnknown(repo);
                     }
                     return Response.accepted(Map.of("manifestsDeleted", deleted.manifestsDeleted(),
                             "tagsDeleted", deleted.tagsDeleted())).build();
@@ -220,7 +219,7 @@ public class MetadataResource {
     }
 
     private Uni<Registry> registry(HttpServerRequest request) {
-        return registries.resolve(request).map(RegistryResolver.Addressed::registry);
+        return registries.registry(request);
     }
 
     private Origin origin(Registry registry, HttpServerRequest request) {
