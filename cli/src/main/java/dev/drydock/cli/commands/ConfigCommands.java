@@ -17,27 +17,54 @@ import java.util.Map;
 public final class ConfigCommands {
 
     static final List<Output.Column> COLUMNS = Output.columns("STATUS", "status", "DAYS", "days");
+    static final List<Output.Column> SOFT_DELETE_COLUMNS = Output.columns("STATUS", "status", "DAYS",
+            "retentionDays", "UPDATED", "lastUpdatedTime");
+
+    /** A command on one of the registry's {@code policies}: shows it, or patches it and shows the result. */
+    abstract static class PolicyCommand extends Base {
+        private final String policy;
+        private final List<Output.Column> columns;
+
+        PolicyCommand(String policy, List<Output.Column> columns) {
+            this.policy = policy;
+            this.columns = columns;
+        }
+
+        Integer show() {
+            print(api().get(Api.Service.REGISTRY, registryPath("")).path("policies").path(policy), columns);
+            return 0;
+        }
+
+        Integer update(Map<String, Object> change) {
+            if (change.isEmpty()) {
+                throw new IllegalArgumentException("nothing to change: give --status or --days");
+            }
+            JsonNode registry = api().patch(Api.Service.REGISTRY, registryPath(""),
+                    Map.of("policies", Map.of(policy, change)));
+            print(registry.path("policies").path(policy), columns);
+            return 0;
+        }
+    }
 
     @Command(name = "retention", description = "The retention policy for untagged manifests (Premium).",
             subcommands = {ConfigCommands.Show.class, ConfigCommands.Update.class})
     static final class Retention {
     }
 
-    static JsonNode policy(JsonNode registry) {
-        return registry.path("policies").path("retentionPolicy");
-    }
-
     @Command(name = "show", description = "Shows the retention policy.")
-    static class Show extends Base {
+    static class Show extends PolicyCommand {
+        Show() {
+            super("retentionPolicy", COLUMNS);
+        }
+
         @Override
         public Integer call() {
-            print(policy(api().get(Api.Service.REGISTRY, registryPath(""))), COLUMNS);
-            return 0;
+            return show();
         }
     }
 
     @Command(name = "update", description = "Turns the retention policy on or off and sets its days (0-365).")
-    static class Update extends Base {
+    static class Update extends PolicyCommand {
         @Option(names = "--status", description = "enabled or disabled")
         String status;
 
@@ -47,6 +74,10 @@ public final class ConfigCommands {
         @Option(names = "--type", description = "UntaggedManifests (the only type)")
         String type = "UntaggedManifests";
 
+        Update() {
+            super("retentionPolicy", COLUMNS);
+        }
+
         @Override
         public Integer call() {
             if (!type.equals("UntaggedManifests")) {
@@ -55,17 +86,9 @@ public final class ConfigCommands {
             Map<String, Object> retention = new LinkedHashMap<>();
             BuildCommand.putIfSet(retention, "status", status);
             BuildCommand.putIfSet(retention, "days", days);
-            if (retention.isEmpty()) {
-                throw new IllegalArgumentException("nothing to change: give --status or --days");
-            }
-            print(policy(api().patch(Api.Service.REGISTRY, registryPath(""), Map.of("policies",
-                    Map.of("retentionPolicy", retention)))), COLUMNS);
-            return 0;
+            return update(retention);
         }
     }
-
-    static final List<Output.Column> SOFT_DELETE_COLUMNS = Output.columns("STATUS", "status", "DAYS",
-            "retentionDays", "UPDATED", "lastUpdatedTime");
 
     @Command(name = "soft-delete", description = "Soft delete: deleted manifests and tags kept restorable for 1-90 "
             + "days (Standard and Premium).", subcommands = {ConfigCommands.SoftDeleteShow.class,
@@ -73,38 +96,36 @@ public final class ConfigCommands {
     static final class SoftDelete {
     }
 
-    static JsonNode softDeletePolicy(JsonNode registry) {
-        return registry.path("policies").path("softDeletePolicy");
-    }
-
     @Command(name = "show", description = "Shows the soft-delete policy.")
-    static class SoftDeleteShow extends Base {
+    static class SoftDeleteShow extends PolicyCommand {
+        SoftDeleteShow() {
+            super("softDeletePolicy", SOFT_DELETE_COLUMNS);
+        }
+
         @Override
         public Integer call() {
-            print(softDeletePolicy(api().get(Api.Service.REGISTRY, registryPath(""))), SOFT_DELETE_COLUMNS);
-            return 0;
+            return show();
         }
     }
 
     @Command(name = "update", description = "Turns soft delete on or off and sets its days (1-90).")
-    static class SoftDeleteUpdate extends Base {
+    static class SoftDeleteUpdate extends PolicyCommand {
         @Option(names = "--status", description = "enabled or disabled")
         String status;
 
         @Option(names = "--days", description = "1-90: how long deleted content stays restorable")
         Integer days;
 
+        SoftDeleteUpdate() {
+            super("softDeletePolicy", SOFT_DELETE_COLUMNS);
+        }
+
         @Override
         public Integer call() {
             Map<String, Object> policy = new LinkedHashMap<>();
             BuildCommand.putIfSet(policy, "status", status);
             BuildCommand.putIfSet(policy, "retentionDays", days);
-            if (policy.isEmpty()) {
-                throw new IllegalArgumentException("nothing to change: give --status or --days");
-            }
-            print(softDeletePolicy(api().patch(Api.Service.REGISTRY, registryPath(""), Map.of("policies",
-                    Map.of("softDeletePolicy", policy)))), SOFT_DELETE_COLUMNS);
-            return 0;
+            return update(policy);
         }
     }
 }
