@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,10 @@ public class RegistryClient {
     public record FetchedManifest(byte[] content, String mediaType, Digest digest) {
     }
 
+    /** A blob's bytes as they arrive, and their length when the registry announced it (else -1). */
+    public record BlobStream(InputStream body, long length) {
+    }
+
     private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
             MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
@@ -46,6 +51,9 @@ public class RegistryClient {
     private final LoginServers drydock;
     private final Credentials credentials;
     private final HttpClient http;
+    private final Duration responseTimeout;
+    private final Map<String, String> headers;
+    /** The Authorization header each scope was last granted with. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     /**
@@ -61,11 +69,25 @@ public class RegistryClient {
      *                plain http; null for none
      */
     public RegistryClient(String registry, Credentials credentials, Duration timeout, LoginServers drydock) {
+        this(registry, credentials, timeout, timeout, drydock, Map.of());
+    }
+
+    /**
+     * @param connectTimeout  for each connection
+     * @param responseTimeout from each request to its response's headers
+     * @param headers         sent with every registry request (not to token services)
+     */
+    public RegistryClient(String registry, Credentials credentials, Duration connectTimeout, Duration responseTimeout,
+            LoginServers drydock, Map<String, String> headers) {
         this.drydock = drydock;
         this.base = baseUri(registry, drydock);
         this.credentials = credentials;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.responseTimeout = responseTimeout;
+        this.headers = Map.copyOf(headers);
+        // plain http stays HTTP/1.1: an h2c upgrade is a detour few registries take
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .version(base.getScheme().equals("http") ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     static URI baseUri(String registry, LoginServers drydock) {
@@ -118,21 +140,50 @@ public class RegistryClient {
         return new FetchedManifest(content, mediaType, actual);
     }
 
+    /**
+     * The digest a tag (or digest) resolves to now, asked with HEAD as clients do to see whether a tag moved; a
+     * registry that names no digest in its answer is asked with GET.
+     */
+    public Digest manifestDigest(RepositoryName repository, String reference) throws IOException {
+        HttpResponse<Void> response = send(repository, "/v2/" + repository + "/manifests/" + reference,
+                HttpResponse.BodyHandlers.discarding(), ACCEPT, "HEAD");
+        Optional<String> digest = response.headers().firstValue("Docker-Content-Digest");
+        if (digest.isPresent()) {
+            try {
+                return Digest.parse(digest.get().strip());
+            } catch (IllegalArgumentException e) {
+                // a registry that sends a digest it cannot spell is asked for the manifest itself
+            }
+        }
+        return manifest(repository, reference).digest();
+    }
+
     /** The blob's bytes as a stream; the caller verifies the digest while reading and closes it. */
     public InputStream blob(RepositoryName repository, Digest digest) throws IOException {
-        return send(repository, "/v2/" + repository + "/blobs/" + digest, HttpResponse.BodyHandlers.ofInputStream(),
-                null).body();
+        return blobStream(repository, digest).body();
+    }
+
+    /** The blob's bytes with their announced length; the caller verifies the digest while reading and closes it. */
+    public BlobStream blobStream(RepositoryName repository, Digest digest) throws IOException {
+        HttpResponse<InputStream> response = send(repository, "/v2/" + repository + "/blobs/" + digest,
+                HttpResponse.BodyHandlers.ofInputStream(), null);
+        return new BlobStream(response.body(), response.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
     private <T> HttpResponse<T> send(RepositoryName repository, String path, HttpResponse.BodyHandler<T> handler,
             String accept) throws IOException {
+        return send(repository, path, handler, accept, "GET");
+    }
+
+    private <T> HttpResponse<T> send(RepositoryName repository, String path, HttpResponse.BodyHandler<T> handler,
+            String accept, String method) throws IOException {
         String scope = "repository:" + repository + ":pull";
-        HttpResponse<T> response = request(path, handler, accept, authorization(scope));
+        HttpResponse<T> response = request(method, path, handler, accept, authorization(scope));
         if (response.statusCode() == 401) {
             close(response);
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
             String auth = authorize(challenge, scope);
-            response = request(path, handler, accept, auth);
+            response = request(method, path, handler, accept, auth);
         }
         if (response.statusCode() / 100 != 2) {
             close(response);
@@ -149,9 +200,11 @@ public class RegistryClient {
         return response;
     }
 
-    private <T> HttpResponse<T> request(String path, HttpResponse.BodyHandler<T> handler, String accept,
-            String authorization) throws IOException {
-        HttpRequest.Builder request = newRequest(base.resolve(path)).GET();
+    private <T> HttpResponse<T> request(String method, String path, HttpResponse.BodyHandler<T> handler,
+            String accept, String authorization) throws IOException {
+        HttpRequest.Builder request = newRequest(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(responseTimeout);
+        headers.forEach(request::header);
         if (accept != null) {
             request.header("Accept", accept);
         }
@@ -171,8 +224,7 @@ public class RegistryClient {
     }
 
     private String authorization(String scope) {
-        String token = tokens.get(scope);
-        return token != null ? "Bearer " + token : null;
+        return tokens.get(scope);
     }
 
     /** Answers a challenge: Basic with the credentials, or a Bearer token fetched from the realm. */
@@ -181,7 +233,10 @@ public class RegistryClient {
             if (credentials == null) {
                 throw new RegistryClientException("the source registry needs credentials", 401);
             }
-            return "Basic " + credentials.basic();
+            // sent with every later request, as clients do once a registry asked for Basic
+            String basic = "Basic " + credentials.basic();
+            tokens.put(scope, basic);
+            return basic;
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
             throw new RegistryClientException("the source registry asks for an unknown authentication: " + challenge,
@@ -201,7 +256,8 @@ public class RegistryClient {
             url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
         url.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        HttpRequest.Builder request = newRequest(base.resolve(URI.create(url.toString()))).GET();
+        HttpRequest.Builder request = newRequest(base.resolve(URI.create(url.toString()))).GET()
+                .timeout(responseTimeout);
         if (credentials != null) {
             request.header("Authorization", "Basic " + credentials.basic());
         }
@@ -221,7 +277,7 @@ public class RegistryClient {
         if (token == null) {
             throw new RegistryClientException("the source registry's token service returned no token", 502);
         }
-        tokens.put(scope, token);
+        tokens.put(scope, "Bearer " + token);
         return "Bearer " + token;
     }
 

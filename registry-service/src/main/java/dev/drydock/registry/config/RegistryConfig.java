@@ -75,6 +75,8 @@ public interface RegistryConfig {
 
     Webhooks webhooks();
 
+    Cache cache();
+
     interface IncludedStorage {
         @WithDefault("10737418240")
         long basic();
@@ -221,5 +223,33 @@ public interface RegistryConfig {
         /** Finished deliveries (delivered or failed) stay in the event log this long; GC removes older ones. */
         @WithDefault("30d")
         Duration logRetention();
+    }
+
+    /** The artifact cache (pull-through from upstream registries). */
+    interface Cache {
+        /** A cached tag pulled again after this long is checked upstream (ACR's tags move within about 5 min). */
+        @WithDefault("5m")
+        Duration freshness();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** From a request to the upstream's response headers. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** A blob fill that receives nothing from upstream for this long is abandoned. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** How many cached tags remember when they were last checked (least recently checked go first). */
+        @WithDefault("100000")
+        int freshnessEntries();
+
+        /**
+         * Upstream hosts ({@code host} or {@code host:port}) that rules may name although they are loopback or
+         * link-local addresses, where the control plane and cloud metadata services live; none by default.
+         */
+        Optional<List<String>> localUpstreams();
     }
 }

@@ -234,9 +234,24 @@ public class BlobUploads {
                         + actual + " for " + expected + " (" + size + " bytes)", expected.toString());
             }
             return written;
-        }).chain(written -> store(registry, id, expected, written,
-                        tx -> links.recordUpload(tx, registry.id(), name.value(), expected.toString(), written)))
+        }).chain(written -> commitVerified(registry, name, id, expected, written))
                 .onFailure().call(() -> discard(id));
+    }
+
+    /** Where the bytes of an upload that arrive by other means (an upstream fill) are written. */
+    public java.nio.file.Path uploadFile(UUID id) {
+        return store.uploadFile(id);
+    }
+
+    /** Commits an upload file whose digest and size the caller verified, linking it into {@code name}. */
+    public Uni<Void> commitVerified(Registry registry, RepositoryName name, UUID id, Digest digest, long size) {
+        return store(registry, id, digest, size,
+                tx -> links.recordUpload(tx, registry.id(), name.value(), digest.toString(), size));
+    }
+
+    /** Removes an upload file that will not be committed. */
+    public Uni<Void> discardFile(UUID id) {
+        return discard(id);
     }
 
     /** Links a blob the caller can see in {@code from} into {@code name}; false when {@code from} does not have it. */

@@ -70,9 +70,12 @@ public class ImportService {
     private final Authenticator authenticator;
     private final TokenService tokens;
     private final RegistryConfig config;
+    private final CacheRuleService cacheRules;
 
     ImportService(RegistryService registries, ManifestService manifests, Manifests manifestRows, BlobUploads uploads,
-            BlobLinks links, Authenticator authenticator, TokenService tokens, RegistryConfig config) {
+            BlobLinks links, Authenticator authenticator, TokenService tokens, RegistryConfig config,
+            CacheRuleService cacheRules) {
+        this.cacheRules = cacheRules;
         this.registries = registries;
         this.manifests = manifests;
         this.manifestRows = manifestRows;
@@ -141,7 +144,9 @@ public class ImportService {
             throw Refusal.invalid(e.getMessage());
         }
         String reference = sourceRef;
-        return registries.get(registryName).chain(registry -> Blocking.run(() -> fetch(client, sourceRepo, reference))
+        return registries.get(registryName).call(registry -> Uni.join().all(targets.stream()
+                        .map(t -> cacheRules.checkWritable(registry.id(), t.repository())).toList()).andFailFast())
+                .chain(registry -> Blocking.run(() -> fetch(client, sourceRepo, reference))
                 .chain(fetched -> checkTags(registry, targets, fetched.get(0).raw().digest().toString(), request.force())
                         .chain(() -> copy(registry, client, sourceRepo, fetched, targets))
                         .invoke(result -> LOG.infof("imported %s/%s@%s into %s as %s (%d manifests, %d blobs, %d bytes)",

@@ -76,6 +76,20 @@ public class ManifestService {
      */
     public Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
             byte[] content, List<String> extraTags, Origin origin) {
+        return push(registry, name, reference, contentType, content, extraTags, origin, true);
+    }
+
+    /**
+     * Stores a manifest the artifact cache fetched from upstream. Its blobs and children are fetched when they are
+     * first pulled, so the completeness check of a client's push does not apply; everything else does.
+     */
+    public Uni<Pushed> pushFromUpstream(Registry registry, RepositoryName name, Reference reference,
+            String contentType, byte[] content, Origin origin) {
+        return push(registry, name, reference, contentType, content, List.of(), origin, false);
+    }
+
+    private Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
+            byte[] content, List<String> extraTags, Origin origin, boolean mustBeComplete) {
         String type = MediaTypes.essence(contentType);
         if (type == null || !MediaTypes.isManifest(type)) {
             // what the client says it sends must be what it sends: a registry that guesses differs from the clients
@@ -111,7 +125,9 @@ public class ManifestService {
                                     ? deleted.markRepositoryDeleted(tx, repository.id(), false).chain(() ->
                                             deleted.holds(tx, repository.id(), manifest.digest().toString()))
                                     : Uni.createFrom().item(false);
-                            return Uni.combine().all().unis(checkComplete(tx, repository.id(), manifest),
+                            Uni<Void> completeness = mustBeComplete ? checkComplete(tx, repository.id(), manifest)
+                                    : Uni.createFrom().voidItem();
+                            return Uni.combine().all().unis(completeness,
                                             manifests.tagStates(tx, repository.id(), tags), softDeleted)
                                     .with((complete, previous, isDeleted) -> {
                                         if (isDeleted) {

@@ -5,6 +5,7 @@ import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryName;
 import dev.drydock.registry.domain.Sku;
+import dev.drydock.registry.persistence.CacheRules;
 import dev.drydock.registry.persistence.Registries;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,10 +33,12 @@ public class RegistryService {
     private final RegistryResolver resolver;
     private final RegistryConfig config;
     private final Authenticator authenticator;
+    private final CacheRules cacheRules;
 
     RegistryService(Registries registries, RegistryResolver resolver, RegistryConfig config,
-            Authenticator authenticator) {
+            Authenticator authenticator, CacheRules cacheRules) {
         this.registries = registries;
+        this.cacheRules = cacheRules;
         this.resolver = resolver;
         this.config = config;
         this.authenticator = authenticator;
@@ -101,7 +104,14 @@ public class RegistryService {
             boolean anonymous = change.anonymousPullEnabled() == null ? current.anonymousPullEnabled()
                     : change.anonymousPullEnabled();
             checkFeatures(sku, retention, anonymous, softDelete);
-            return webhookCount(current.id()).chain(webhooks -> {
+            Uni<Long> rules = softDelete.enabled() && !current.softDelete().enabled()
+                    ? cacheRules.count(current.id()) : Uni.createFrom().item(0L);
+            return rules.invoke(count -> {
+                if (count > 0) {
+                    throw new Refusal(Refusal.Kind.CONFLICT, "registry " + current.name() + " has " + count
+                            + " cache rules, which soft delete cannot share a registry with (ACR's rule)");
+                }
+            }).chain(() -> webhookCount(current.id())).chain(webhooks -> {
                 if (webhooks > sku.webhooks()) {
                     throw new Refusal(Refusal.Kind.SKU_LIMIT, "the registry has " + webhooks
                             + " webhooks; " + sku + " allows " + sku.webhooks());

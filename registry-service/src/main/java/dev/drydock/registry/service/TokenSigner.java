@@ -45,12 +45,12 @@ public class TokenSigner {
     }
 
     private final SigningKeys store;
-    private final SigningKeyCipher cipher;
+    private final SecretCipher cipher;
     private final ObjectMapper json;
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private volatile Key signing;
 
-    TokenSigner(SigningKeys store, SigningKeyCipher cipher, ObjectMapper json) {
+    TokenSigner(SigningKeys store, SecretCipher cipher, ObjectMapper json) {
         this.store = store;
         this.cipher = cipher;
         this.json = json;
@@ -83,7 +83,7 @@ public class TokenSigner {
             List<Uni<Void>> sealing = new ArrayList<>();
             for (SigningKeys.Stored s : stored) {
                 Key key = decode(s, cipher.decrypt(s.kid(), s.privateKey()));
-                if (!SigningKeyCipher.encrypted(s.privateKey())) {
+                if (!SecretCipher.encrypted(s.privateKey())) {
                     // stored by an earlier Drydock in the clear: encrypted in place
                     sealing.add(store.replacePrivateKey(s.kid(), cipher.encrypt(s.kid(), s.privateKey()))
                             .invoke(() -> LOG.infof("token signing key %s is now encrypted at rest", s.kid())));

@@ -114,7 +114,7 @@ class AccessControlTest {
         assertTrue(rows.rowCount() > 0);
         for (var row : rows) {
             byte[] stored = row.getBuffer("private_key").getBytes();
-            assertTrue(SigningKeyCipher.encrypted(stored), row.getString("kid"));
+            assertTrue(SecretCipher.encrypted(stored), row.getString("kid"));
             assertThrows(java.security.spec.InvalidKeySpecException.class, () -> java.security.KeyFactory
                     .getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(stored)));
         }

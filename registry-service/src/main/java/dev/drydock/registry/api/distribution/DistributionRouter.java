@@ -7,8 +7,11 @@ import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.domain.auth.Action;
 import dev.drydock.registry.service.AccessControl;
+import dev.drydock.registry.service.CacheRuleService;
 import dev.drydock.registry.service.RegistryResolver;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -32,10 +35,12 @@ public class DistributionRouter {
     private final UploadsApi uploads;
     private final ManifestsApi manifests;
     private final ListingsApi listings;
+    private final CacheRuleService cacheRules;
 
     DistributionRouter(RegistryResolver registries, AccessControl access, BlobsApi blobs, UploadsApi uploads,
-            ManifestsApi manifests, ListingsApi listings) {
+            ManifestsApi manifests, ListingsApi listings, CacheRuleService cacheRules) {
         this.registries = registries;
+        this.cacheRules = cacheRules;
         this.access = access;
         this.blobs = blobs;
         this.uploads = uploads;
@@ -60,15 +65,25 @@ public class DistributionRouter {
             RouteTemplates.name(template(path.kind()));
             RepositoryName name = path.name() == null ? null : Params.name(path.name());
             HttpServerRequest request = ctx.request();
+            Context eventLoop = Vertx.currentContext();
             work = registries.resolve(request)
                     .chain(addressed -> access.check(addressed.registry(), registries.realm(addressed, request),
                                     request, needed(ctx, path, name))
+                            .call(() -> writes(request.method(), path.kind())
+                                    ? cacheRules.checkWritable(addressed.registry().id(), name)
+                                    : Uni.createFrom().voidItem())
                             .chain(subject -> dispatch(new DistributionRequest(ctx, addressed.registry(), path, name,
-                                    subject))));
+                                    subject, eventLoop))));
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(ok -> { }, failure -> OciResponses.error(ctx, failure));
+    }
+
+    /** Pushes: a manifest PUT and every step of a blob upload; what a cache rule fills takes none of them. */
+    private static boolean writes(HttpMethod method, DistributionPath.Kind kind) {
+        return kind == DistributionPath.Kind.UPLOADS || kind == DistributionPath.Kind.UPLOAD && method != HttpMethod.GET
+                && method != HttpMethod.DELETE || kind == DistributionPath.Kind.MANIFEST && method == HttpMethod.PUT;
     }
 
     private static String template(DistributionPath.Kind kind) {

@@ -6,6 +6,8 @@ import dev.drydock.oci.Reference;
 import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.ErrorCode;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.StoredManifest;
+import dev.drydock.registry.service.ArtifactCache;
 import dev.drydock.registry.service.ManifestService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Promise;
@@ -21,20 +23,26 @@ import java.util.List;
 class ManifestsApi {
 
     private final ManifestService manifests;
+    private final ArtifactCache cache;
     private final RegistryConfig config;
 
-    ManifestsApi(ManifestService manifests, RegistryConfig config) {
+    ManifestsApi(ManifestService manifests, ArtifactCache cache, RegistryConfig config) {
         this.manifests = manifests;
+        this.cache = cache;
         this.config = config;
     }
 
     Uni<Void> get(DistributionRequest req) {
         Reference reference = readReference(req);
-        return manifests.get(req.registryId(), req.name(), reference).invoke(stored -> {
+        return cache.manifest(req.registry(), req.name(), reference, req.cacheCaller()).invoke(served -> {
+            StoredManifest stored = served.manifest();
             var response = req.response().setStatusCode(200)
                     .putHeader("Content-Type", stored.mediaType())
                     .putHeader("Docker-Content-Digest", stored.digest())
                     .putHeader("ETag", "\"" + stored.digest() + "\"");
+            if (served.status() != null) {
+                response.putHeader(ArtifactCache.STATUS_HEADER, served.status());
+            }
             if (req.request().method() == HttpMethod.HEAD) {
                 response.putHeader("Content-Length", String.valueOf(stored.content().length)).end();
             } else {

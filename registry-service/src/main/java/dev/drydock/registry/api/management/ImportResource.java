@@ -3,6 +3,7 @@ package dev.drydock.registry.api.management;
 import dev.drydock.oci.client.RegistryClient;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.service.ImportService;
+import dev.drydock.registry.service.ServiceAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
-import java.net.URI;
 import java.util.List;
 
 /** POST /api/v1/registries/{registry}/import: az acr import, with ARM's ImportImageParameters body. */
@@ -56,13 +56,6 @@ public class ImportResource {
         Credentials c = request.source().credentials();
         return imports.importImage(registry, new ImportService.Request(request.source().registryUri(),
                 request.source().sourceImage(), c == null ? null : new RegistryClient.Credentials(c.username(),
-                c.password()), request.targetTags(), request.untaggedTargetRepositories(), force), self(http));
-    }
-
-    /** Where this service is reached on the connection the request came by: an import from its own registries. */
-    private static URI self(HttpServerRequest http) {
-        String host = http.localAddress().hostAddress();
-        return URI.create((http.isSSL() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host)
-                + ":" + http.localAddress().port());
+                c.password()), request.targetTags(), request.untaggedTargetRepositories(), force), ServiceAddress.of(http));
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SigningKeyCipherTest {
+class SecretCipherTest {
 
     @TempDir
     Path dir;
@@ -22,10 +22,10 @@ class SigningKeyCipherTest {
     @Test
     void aKeyRoundTripsAndItsFileIsTheServicesAlone() throws Exception {
         Path file = dir.resolve("kek");
-        SigningKeyCipher cipher = cipher(file);
+        SecretCipher cipher = cipher(file);
         byte[] key = "pkcs8-bytes".getBytes(StandardCharsets.UTF_8);
         byte[] sealed = cipher.encrypt("kid1", key);
-        assertTrue(SigningKeyCipher.encrypted(sealed));
+        assertTrue(SecretCipher.encrypted(sealed));
         assertArrayEquals(key, cipher.decrypt("kid1", sealed));
         assertArrayEquals(key, cipher(file).decrypt("kid1", sealed), "the same file at the next start");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -33,7 +33,7 @@ class SigningKeyCipherTest {
 
     @Test
     void anotherKeyFileOrAnotherKeyIdCannotDecrypt() {
-        SigningKeyCipher cipher = cipher(dir.resolve("a"));
+        SecretCipher cipher = cipher(dir.resolve("a"));
         byte[] sealed = cipher.encrypt("kid1", new byte[] {1, 2, 3});
         assertThrows(IllegalStateException.class, () -> cipher(dir.resolve("b")).decrypt("kid1", sealed));
         assertThrows(IllegalStateException.class, () -> cipher.decrypt("kid2", sealed), "moved to another row");
@@ -44,11 +44,11 @@ class SigningKeyCipherTest {
     @Test
     void aKeyStoredInTheClearByAnEarlierVersionIsRecognised() {
         byte[] plain = {0x30, (byte) 0x82, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-        assertFalse(SigningKeyCipher.encrypted(plain));
+        assertFalse(SecretCipher.encrypted(plain));
         assertArrayEquals(plain, cipher(dir.resolve("c")).decrypt("old", plain));
     }
 
-    private static SigningKeyCipher cipher(Path file) {
-        return new SigningKeyCipher(file);
+    private static SecretCipher cipher(Path file) {
+        return new SecretCipher(file);
     }
 }
