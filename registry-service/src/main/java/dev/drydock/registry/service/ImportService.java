@@ -12,6 +12,7 @@ import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.domain.Registry;
+import dev.drydock.registry.domain.RegistryException;
 import dev.drydock.registry.persistence.BlobLinks;
 import dev.drydock.registry.persistence.Manifests;
 import io.smallrye.mutiny.Uni;
@@ -145,7 +146,9 @@ public class ImportService {
         }
         String reference = sourceRef;
         return registries.get(registryName).call(registry -> Uni.join().all(targets.stream()
-                        .map(t -> cacheRules.checkWritable(registry.id(), t.repository())).toList()).andFailFast())
+                        .map(t -> cacheRules.checkWritable(registry.id(), t.repository())).toList()).andFailFast()
+                        .onFailure(RegistryException.class).transform(e -> new Refusal(Refusal.Kind.CONFLICT,
+                                e.getMessage())))
                 .chain(registry -> Blocking.run(() -> fetch(client, sourceRepo, reference))
                 .chain(fetched -> checkTags(registry, targets, fetched.get(0).raw().digest().toString(), request.force())
                         .chain(() -> copy(registry, client, sourceRepo, fetched, targets))

@@ -29,7 +29,8 @@ final class UpstreamHosts {
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new Refusal(Refusal.Kind.UPSTREAM, "the upstream registry " + authority + " does not resolve");
+            // nothing to reach yet: a rule may be made while DNS is down, and a fill then fails to connect
+            return;
         }
         for (InetAddress address : addresses) {
             if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()
