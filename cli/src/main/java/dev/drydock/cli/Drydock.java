@@ -1,10 +1,12 @@
 package dev.drydock.cli;
 
 import dev.drydock.cli.commands.BuildCommand;
+import dev.drydock.cli.commands.CacheCommands;
 import dev.drydock.cli.commands.CheckHealthCommand;
 import dev.drydock.cli.commands.CompletionCommand;
 import dev.drydock.cli.commands.ConfigCommands;
 import dev.drydock.cli.commands.CredentialCommands;
+import dev.drydock.cli.commands.CredentialSetCommands;
 import dev.drydock.cli.commands.ContainerCommands;
 import dev.drydock.cli.commands.HelpCommand;
 import dev.drydock.cli.commands.ImportCommand;
@@ -33,7 +35,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, RegistryCommands.class,
             RepositoryCommands.class, ManifestCommands.class, ImportCommand.class, TokenCommands.class,
             ScopeMapCommands.class, BuildCommand.class, RunCommand.class, TaskCommands.class, PurgeCommand.class,
-            ContainerCommands.class, WebhookCommands.class, CredentialCommands.class, ConfigCommands.class,
+            ContainerCommands.class, WebhookCommands.class, CacheCommands.class, CredentialSetCommands.class,
+            CredentialCommands.class, ConfigCommands.class,
             RegistryCommands.ShowUsage.class, CheckHealthCommand.class, CompletionCommand.class, HelpCommand.class})
 public class Drydock {
 

@@ -212,6 +212,40 @@ class DrydockTest {
     }
 
     @Test
+    @Order(57)
+    void cacheRulesFillARepositoryFromAnotherRegistry() throws IOException {
+        String tenant = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        ok("registry", "create", tenant);
+        ok("-n", tenant, "import", "--source", registry + "/demo/app:v1");
+        String digest = json("-n", tenant, "repository", "show", "demo/app:v1").path("digest").asText();
+        String upstream = tenant + ".drydock.localhost";
+        String set = "set-" + tenant;
+        ok("credential-set", "create", set, "-l", upstream, "-u", RegistryTestResource.ADMIN, "-p",
+                RegistryTestResource.ADMIN_PASSWORD);
+        String mirror = "mirror-" + tenant;
+        ok("cache", "create", "rule-" + tenant, "-s", upstream + "/demo/*", "-t", mirror + "/*", "-c", set);
+        assertTrue(ok("cache", "list", "-o", "tsv").out().contains("rule-" + tenant + "\t" + mirror + "/*"));
+        assertFalse(ok("credential-set", "show", set, "-o", "json").out().contains(RegistryTestResource.ADMIN_PASSWORD));
+
+        // a container client pulls from the mirror as from any repository: the first pull fills it
+        Process skopeo = new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "--authfile",
+                cli.home().resolve("containers-auth.json").toString(), "docker://" + registry + "/" + mirror
+                + "/app:v1").redirectErrorStream(true).start();
+        String inspected = new String(skopeo.getInputStream().readAllBytes());
+        assertEquals(0, waitFor(skopeo), inspected);
+        assertEquals(digest, json("repository", "show", mirror + "/app:v1").path("digest").asText());
+        assertEquals("Healthy", json("credential-set", "show", set).path("authCredentials").path(0)
+                .path("credentialHealth").path("status").asText());
+
+        CliProcess.Result inUse = cli.run("credential-set", "delete", set, "--yes");
+        assertEquals(1, inUse.exit(), inUse.toString());
+        ok("cache", "update", "rule-" + tenant, "--remove-cred-set");
+        ok("credential-set", "delete", set, "--yes");
+        ok("cache", "delete", "rule-" + tenant, "--yes");
+        ok("registry", "delete", tenant, "--yes");
+    }
+
+    @Test
     @Order(55)
     void registryAdministrationAsAzUsersDoIt() throws IOException {
         String tenant = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);

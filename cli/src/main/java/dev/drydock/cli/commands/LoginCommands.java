@@ -11,9 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +33,8 @@ public final class LoginCommands {
         @Option(names = {"-u", "--username"}, description = "required unless --expose-token")
         String username;
 
-        @Option(names = {"-p", "--password"}, description = "prefer --password-stdin: arguments are visible to others")
-        String password;
-
-        @Option(names = "--password-stdin")
-        boolean passwordStdin;
+        @picocli.CommandLine.Mixin
+        PasswordOption password;
 
         @Option(names = {"-t", "--expose-token"}, description = "prints a refresh token of the logged-in identity for "
                 + "the registry (-r) instead of writing files, for clients Drydock cannot configure (az acr login "
@@ -55,14 +49,9 @@ public final class LoginCommands {
             if (username == null) {
                 throw new ApiException("a user name is needed: -u", 2);
             }
-            if (passwordStdin) {
-                password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            }
-            if (password == null || password.isEmpty()) {
-                throw new ApiException("a password is needed: -p or --password-stdin", 2);
-            }
+            String secret = password.read();
             Profile current = api().profile();
-            Profile profile = Logins.profileFor(server == null ? current.server() : server, current, username, password);
+            Profile profile = Logins.profileFor(server == null ? current.server() : server, current, username, secret);
             List<Path> files = Logins.login(profile, System.getenv());
             profile.save(System.getenv());
             System.out.println("Login Succeeded (" + profile.registryHost() + ")");

@@ -28,8 +28,8 @@ import java.util.function.UnaryOperator;
 /**
  * One blob on its way from an upstream registry into the store, readable while it arrives: the fetch writes an
  * upload file and hashes it, and every client of the blob reads that file as it grows. The last byte is held back
- * until the digest is verified and the blob committed, so no client receives a whole blob that is not the one it
- * asked for; a fill that fails cuts its clients' responses short and stores nothing.
+ * until the digest is verified, so no client receives a whole blob that is not the one it asked for; a fill that
+ * fails cuts its clients' responses short and stores nothing.
  */
 public final class BlobFill {
 
@@ -44,7 +44,7 @@ public final class BlobFill {
     private final CompletableFuture<Void> stored = new CompletableFuture<>();
     private final Object lock = new Object();
     private long written;
-    private boolean complete;
+    private boolean verified;
     private Throwable failure;
     private long lastProgress = System.nanoTime();
     /** The fetch and every client reading; the file is closed when the last lets go. */
@@ -126,11 +126,12 @@ public final class BlobFill {
                 throw new IOException("the upstream sent " + total + " bytes with digest " + actual + " for " + digest
                         + (stream.length() >= 0 ? " after announcing " + stream.length() : ""));
             }
-            commit.apply(total).await().atMost(commitTimeout);
+            // verified bytes may go out whole while they are committed; a failed commit only means a later fetch
             synchronized (lock) {
-                complete = true;
+                verified = true;
                 lock.notifyAll();
             }
+            commit.apply(total).await().atMost(commitTimeout);
             stored.complete(null);
         } catch (Exception e) {
             fail(e);
@@ -141,7 +142,8 @@ public final class BlobFill {
 
     private void fail(Throwable e) {
         synchronized (lock) {
-            if (failure == null && !complete) {
+            // after verification the clients have what they asked for; only the commit failed
+            if (failure == null && !verified) {
                 failure = e;
             }
             lock.notifyAll();
@@ -189,7 +191,7 @@ public final class BlobFill {
 
     /**
      * Reads what follows {@code position}, waiting until it has arrived; the last byte only once the blob is
-     * stored. @return the bytes read, -1 at the end
+     * verified. @return the bytes read, -1 at the end
      * @throws IOException when the fill failed
      */
     int read(long position, ByteBuffer into) throws IOException {
@@ -200,11 +202,11 @@ public final class BlobFill {
                     throw new IOException("the upstream fill of " + digest + " failed: " + failure.getMessage(),
                             failure);
                 }
-                limit = complete ? written : written - 1;
+                limit = verified ? written : written - 1;
                 if (position < limit) {
                     break;
                 }
-                if (complete) {
+                if (verified) {
                     return -1;
                 }
                 long left = idleNanos - (System.nanoTime() - lastProgress);

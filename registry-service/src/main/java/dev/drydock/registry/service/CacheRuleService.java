@@ -1,6 +1,7 @@
 package dev.drydock.registry.service;
 
 import dev.drydock.oci.RepositoryName;
+import dev.drydock.oci.client.LoginServers;
 import dev.drydock.registry.config.RegistryConfig;
 import dev.drydock.registry.domain.CacheRule;
 import dev.drydock.registry.domain.CredentialSet;
@@ -14,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +50,7 @@ public class CacheRuleService {
     private final CacheRules rules;
     private final CredentialSetService credentialSets;
     private final List<String> localUpstreams;
+    private final List<String> insecureRegistries;
     private final Map<Long, Snapshot> snapshots = new ConcurrentHashMap<>();
 
     CacheRuleService(Pool pool, RegistryService registries, RegistryResolver resolver, CacheRules rules,
@@ -58,9 +61,11 @@ public class CacheRuleService {
         this.rules = rules;
         this.credentialSets = credentialSets;
         this.localUpstreams = config.cache().localUpstreams().orElse(List.of());
+        this.insecureRegistries = config.insecureRegistries().orElse(List.of());
     }
 
-    public Uni<CacheRule> create(String registryName, Spec spec) {
+    /** @param service where this service is reached, to tell its own registries (reached through it) from others */
+    public Uni<CacheRule> create(String registryName, Spec spec, URI service) {
         String source;
         try {
             source = CacheRule.canonicalSource(spec.name(), spec.sourceRepository(), spec.targetRepository());
@@ -75,12 +80,12 @@ public class CacheRuleService {
                 throw new Refusal(Refusal.Kind.CONFLICT, "registry " + registry.name() + " has soft delete enabled,"
                         + " which cache rules cannot share a registry with; disable it first");
             }
-            String hostName = host.replaceFirst(":[0-9]+$", "");
-            if (hostName.equals(registry.name() + "." + resolver.domain())) {
+            LoginServers servers = new LoginServers(service, resolver.domain(), insecureRegistries);
+            if (registry.name().equals(servers.registryOf(host))) {
                 throw Refusal.invalid("a cache rule cannot fill " + registry.name() + " from itself");
             }
             // Drydock's own registries are reached through this service, whatever their names resolve to
-            boolean own = hostName.endsWith("." + resolver.domain());
+            boolean own = servers.names(host);
             return Blocking.run(() -> {
                 if (!own) {
                     UpstreamHosts.check(host, localUpstreams);

@@ -5,6 +5,8 @@ import dev.drydock.registry.domain.AcrTime;
 import dev.drydock.registry.domain.CacheRule;
 import dev.drydock.registry.domain.Refusal;
 import dev.drydock.registry.service.CacheRuleService;
+import dev.drydock.registry.service.ServiceAddress;
+import io.vertx.core.http.HttpServerRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -61,12 +64,13 @@ public class CacheRulesResource {
     }
 
     @POST
-    public Uni<Response> create(@PathParam("registry") String registry, CacheRuleRequest request) {
+    public Uni<Response> create(@Context HttpServerRequest http, @PathParam("registry") String registry,
+            CacheRuleRequest request) {
         if (request == null) {
             throw Refusal.invalid("a cache rule needs name, sourceRepository and targetRepository");
         }
         return rules.create(registry, new CacheRuleService.Spec(request.name(), request.sourceRepository(),
-                        request.targetRepository(), request.credentialSetName()))
+                        request.targetRepository(), request.credentialSetName()), ServiceAddress.of(http))
                 .map(rule -> Response.created(URI.create("/api/v1/registries/" + registry + "/cacheRules/"
                         + rule.name())).entity(CacheRuleJson.of(registry, rule)).build());
     }
