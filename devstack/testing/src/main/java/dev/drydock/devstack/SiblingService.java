@@ -41,8 +41,10 @@ public final class SiblingService implements AutoCloseable {
         int port = Ports.free();
         Map<String, String> env = new HashMap<>(environment);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", LocalStack.ALLOW_HOST_HEADER, "-jar", jar.toString());
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(LocalStack.JVM_FLAGS);
+        command.addAll(List.of("-jar", jar.toString()));
         Path log = logDir.resolve(module + ".log");
         SupervisedProcess process = SupervisedProcess.start(module, command, env, "TERM", log, 20);
         SiblingService service = new SiblingService(process, port);

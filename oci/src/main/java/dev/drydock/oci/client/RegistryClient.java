@@ -163,10 +163,13 @@ public class RegistryClient {
         return blobStream(repository, digest).body();
     }
 
-    /** The blob's bytes with their announced length; the caller verifies the digest while reading and closes it. */
+    /**
+     * The blob's bytes with their announced length, read ahead of the caller (a read that waits longer than the
+     * response timeout fails); the caller verifies the digest while reading and closes it.
+     */
     public BlobStream blobStream(RepositoryName repository, Digest digest) throws IOException {
-        HttpResponse<InputStream> response = send(repository, "/v2/" + repository + "/blobs/" + digest,
-                HttpResponse.BodyHandlers.ofInputStream(), null);
+        HttpResponse<PrefetchingBody> response = send(repository, "/v2/" + repository + "/blobs/" + digest,
+                info -> new PrefetchingBody(responseTimeout), null);
         return new BlobStream(response.body(), response.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 

@@ -2,6 +2,7 @@ package dev.drydock.registry.service;
 
 import dev.drydock.oci.Digest;
 import dev.drydock.oci.client.RegistryClient;
+import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,47 +19,60 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * One blob on its way from an upstream registry into the store, readable while it arrives: the fetch writes an
- * upload file and hashes it, and every client of the blob reads that file as it grows. The last byte is held back
- * until the digest is verified, so no client receives a whole blob that is not the one it asked for; a fill that
- * fails cuts its clients' responses short and stores nothing.
+ * One blob on its way from an upstream registry into the store, sent to its clients while it arrives. The fetch
+ * hashes the upstream's bytes and writes them to an upload file; a client that starts late reads that file until it
+ * has caught up and from then on is sent each chunk by the fetch itself (a tee: the bytes are not read back). The
+ * last byte is held back until the digest is verified, so no client receives a whole blob that is not the one it
+ * asked for; a fill that fails cuts its clients' responses short and stores nothing.
  */
 public final class BlobFill {
 
+    /** Below half a G1 region of a small heap: a chunk is an ordinary allocation, not a humongous one. */
     private static final int CHUNK = 256 * 1024;
+
+    /** A client that has caught up: the fetch writes to it directly. */
+    private record Sink(HttpServerResponse response, Context context, CompletableFuture<Void> done) {
+    }
 
     private final Digest digest;
     private final Path file;
     private final long idleNanos;
     /** Shared by the readers (positional reads): it stays valid when the commit renames the file. */
     private final FileChannel reader;
+    private final UnaryOperator<Throwable> explain;
     private final CompletableFuture<Long> announced = new CompletableFuture<>();
     private final CompletableFuture<Void> stored = new CompletableFuture<>();
     private final Object lock = new Object();
+    private final List<Sink> sinks = new ArrayList<>();
     private long written;
+    /** The last byte written so far: what every client is still owed until the next chunk or the verification. */
+    private byte last;
     private boolean verified;
     private Throwable failure;
     private long lastProgress = System.nanoTime();
     /** The fetch and every client reading; the file is closed when the last lets go. */
     private int users = 1;
     private volatile InputStream upstream;
-    private final UnaryOperator<Throwable> explain;
 
     /** @param explain turns a failure of the upstream into what the fill's clients are told */
     BlobFill(Digest digest, Path file, Duration idle, UnaryOperator<Throwable> explain) throws IOException {
         this.digest = digest;
-        this.explain = explain;
         this.file = file;
         this.idleNanos = idle.toNanos();
+        this.explain = explain;
         Files.deleteIfExists(file);
         Files.createFile(file);
         this.reader = FileChannel.open(file, StandardOpenOption.READ);
@@ -78,18 +93,18 @@ public final class BlobFill {
     }
 
     /** A listener for the end of the fill, with its failure as it happened. */
-    void whenStored(java.util.function.BiConsumer<Void, Throwable> listener) {
+    void whenStored(BiConsumer<Void, Throwable> listener) {
         stored.whenComplete(listener);
     }
 
     private Throwable explained(Throwable e) {
-        return explain.apply(e instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                ? c.getCause() : e);
+        return explain.apply(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
     }
 
     /**
-     * Fetches the blob (blocking; run it on a worker): streams it into the file, verifies digest and announced
-     * length, then commits it with {@code commit} (given the size). Ends the fill either way.
+     * Fetches the blob (blocking; run it on a worker): streams it into the file and to the clients that caught up,
+     * verifies digest and announced length, then commits it with {@code commit} (given the size). Ends the fill
+     * either way.
      */
     void fetch(Callable<RegistryClient.BlobStream> open, LongFunction<Uni<Void>> commit, Duration commitTimeout) {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -102,6 +117,9 @@ public final class BlobFill {
             try (InputStream in = stream.body()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (n == 0) {
+                        continue;
+                    }
                     hash.update(buffer, 0, n);
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                     while (chunk.hasRemaining()) {
@@ -111,13 +129,8 @@ public final class BlobFill {
                     if (stream.length() >= 0 && total > stream.length()) {
                         break;
                     }
-                    synchronized (lock) {
-                        if (failure != null) {
-                            return;
-                        }
-                        written = total;
-                        lastProgress = System.nanoTime();
-                        lock.notifyAll();
+                    if (!advance(total, buffer, n)) {
+                        return;
                     }
                 }
             }
@@ -127,10 +140,7 @@ public final class BlobFill {
                         + (stream.length() >= 0 ? " after announcing " + stream.length() : ""));
             }
             // verified bytes may go out whole while they are committed; a failed commit only means a later fetch
-            synchronized (lock) {
-                verified = true;
-                lock.notifyAll();
-            }
+            finish();
             commit.apply(total).await().atMost(commitTimeout);
             stored.complete(null);
         } catch (Exception e) {
@@ -140,16 +150,99 @@ public final class BlobFill {
         }
     }
 
+    /**
+     * Records {@code n} more bytes (the end of {@code buffer}'s first n) and sends the clients that caught up what
+     * they are owed: the byte held back before, and all of these but their last. @return false once the fill failed
+     */
+    private boolean advance(long total, byte[] buffer, int n) throws IOException {
+        List<Sink> targets;
+        byte[] owed;
+        synchronized (lock) {
+            if (failure != null) {
+                return false;
+            }
+            boolean holding = written > 0;
+            owed = new byte[n - 1 + (holding ? 1 : 0)];
+            if (holding) {
+                owed[0] = last;
+            }
+            System.arraycopy(buffer, 0, owed, holding ? 1 : 0, n - 1);
+            written = total;
+            last = buffer[n - 1];
+            lastProgress = System.nanoTime();
+            targets = List.copyOf(sinks);
+            lock.notifyAll();
+        }
+        if (owed.length > 0) {
+            send(targets, owed);
+        }
+        return true;
+    }
+
+    /** The digest matched: the clients get the byte held back, and their responses end. */
+    private void finish() throws IOException {
+        List<Sink> targets;
+        synchronized (lock) {
+            verified = true;
+            targets = List.copyOf(sinks);
+            sinks.clear();
+            lock.notifyAll();
+        }
+        send(targets, written > 0 ? new byte[] {last} : new byte[0]);
+        for (Sink sink : targets) {
+            if (!sink.done().isDone()) {
+                sink.response().end().onComplete(r -> sink.done().complete(null));
+            }
+        }
+    }
+
+    /**
+     * Writes to each sink (Vert.x takes writes from any thread), waiting for a full connection to drain; a client
+     * that does not take its bytes for the idle timeout is dropped, not waited for.
+     */
+    private void send(List<Sink> targets, byte[] bytes) {
+        for (Sink sink : targets) {
+            if (sink.done().isDone()) {
+                continue;
+            }
+            try {
+                if (sink.response().closed()) {
+                    throw new IOException("the client went away");
+                }
+                sink.response().write(Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
+                if (sink.response().writeQueueFull()) {
+                    drained(sink.response(), sink.context()).get(idleNanos, TimeUnit.NANOSECONDS);
+                }
+            } catch (IOException | TimeoutException | ExecutionException e) {
+                drop(sink, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                drop(sink, e);
+            }
+        }
+    }
+
+    private void drop(Sink sink, Exception why) {
+        synchronized (lock) {
+            sinks.remove(sink);
+        }
+        sink.done().completeExceptionally(why);
+    }
+
     private void fail(Throwable e) {
+        List<Sink> targets;
         synchronized (lock) {
             // after verification the clients have what they asked for; only the commit failed
             if (failure == null && !verified) {
                 failure = e;
             }
+            targets = List.copyOf(sinks);
+            sinks.clear();
             lock.notifyAll();
         }
         announced.completeExceptionally(e);
         stored.completeExceptionally(e);
+        targets.forEach(sink -> sink.done().completeExceptionally(e));
     }
 
     /** Gives up on an upstream that went quiet: its stream is closed, which ends the fetch. */
@@ -162,6 +255,16 @@ public final class BlobFill {
             } catch (IOException e) {
                 // the fetch ends on its own failure
             }
+        }
+    }
+
+    private void abandonIfIdle() {
+        boolean idle;
+        synchronized (lock) {
+            idle = !verified && failure == null && System.nanoTime() - lastProgress >= idleNanos;
+        }
+        if (idle) {
+            abandon();
         }
     }
 
@@ -190,11 +293,13 @@ public final class BlobFill {
     }
 
     /**
-     * Reads what follows {@code position}, waiting until it has arrived; the last byte only once the blob is
-     * verified. @return the bytes read, -1 at the end
-     * @throws IOException when the fill failed
+     * Reads what follows {@code position} from the file, waiting until it has arrived; the last byte only once the
+     * blob is verified. A client that has caught up with the fetch becomes one of its sinks instead.
+     *
+     * @return the bytes read, -1 at the end, or null when the client became a sink (then the future ends with it)
      */
-    int read(long position, ByteBuffer into) throws IOException {
+    private CompletableFuture<Void> readOrJoin(long position, ByteBuffer into, HttpServerResponse response,
+            Context context, int[] read) throws IOException {
         long limit;
         synchronized (lock) {
             while (true) {
@@ -207,7 +312,13 @@ public final class BlobFill {
                     break;
                 }
                 if (verified) {
-                    return -1;
+                    read[0] = -1;
+                    return null;
+                }
+                if (position == Math.max(0, written - 1)) {
+                    Sink sink = new Sink(response, context, new CompletableFuture<>());
+                    sinks.add(sink);
+                    return sink.done();
                 }
                 long left = idleNanos - (System.nanoTime() - lastProgress);
                 if (left <= 0) {
@@ -223,50 +334,55 @@ public final class BlobFill {
             }
         }
         into.clear().limit((int) Math.min(into.capacity(), limit - position));
-        return reader.read(into, position);
+        read[0] = reader.read(into, position);
+        return null;
     }
 
     /**
-     * Sends the blob to {@code response} (its headers set, not yet written) as it arrives, on a worker thread,
-     * each chunk written on the response's {@code context} and the next read only when the connection takes it.
-     * Fails when the fill fails or the client stops reading for the idle timeout; the caller then resets the
-     * connection, so that the client sees a cut, not a short blob.
+     * Sends the blob to {@code response} (its headers set, not yet written), on a worker thread: what has arrived is
+     * read from the file, then the fetch sends the rest as it comes. Fails when the fill fails or the client stops
+     * reading for the idle timeout; the caller then resets the connection, so that the client sees a cut, not a short
+     * blob.
      */
     public Uni<Void> sendTo(HttpServerResponse response, Context context) {
         return Uni.createFrom().item(() -> {
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             long position = 0;
+            int[] read = new int[1];
             try {
-                int n;
-                while ((n = read(position, buffer)) >= 0) {
-                    byte[] bytes = new byte[n];
-                    buffer.flip().get(bytes);
-                    position += n;
-                    CompletableFuture<Void> taken = new CompletableFuture<>();
-                    context.runOnContext(v -> {
-                        if (response.closed()) {
-                            taken.completeExceptionally(new IOException("the client went away"));
-                            return;
+                while (true) {
+                    // a fresh array per chunk: the response queues it without a copy
+                    byte[] bytes = new byte[CHUNK];
+                    CompletableFuture<Void> joined = readOrJoin(position, ByteBuffer.wrap(bytes), response, context,
+                            read);
+                    if (joined != null) {
+                        // the fetch writes the rest and ends the response; this client watches it for silence
+                        while (true) {
+                            try {
+                                joined.get(idleNanos, TimeUnit.NANOSECONDS);
+                                return (Void) null;
+                            } catch (TimeoutException e) {
+                                abandonIfIdle();
+                            }
                         }
-                        response.write(Buffer.buffer(bytes));
-                        if (response.writeQueueFull()) {
-                            response.drainHandler(d -> taken.complete(null));
-                            response.closeHandler(c -> taken.completeExceptionally(
-                                    new IOException("the client went away")));
-                        } else {
-                            taken.complete(null);
-                        }
-                    });
-                    taken.get(idleNanos, TimeUnit.NANOSECONDS);
+                    }
+                    if (read[0] < 0) {
+                        break;
+                    }
+                    position += read[0];
+                    if (response.closed()) {
+                        throw new IOException("the client went away");
+                    }
+                    response.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, read[0])));
+                    if (response.writeQueueFull()) {
+                        drained(response, context).get(idleNanos, TimeUnit.NANOSECONDS);
+                    }
                 }
-                CompletableFuture<Void> ended = new CompletableFuture<>();
-                context.runOnContext(v -> response.end().onComplete(r -> ended.complete(null)));
-                ended.get(idleNanos, TimeUnit.NANOSECONDS);
+                response.end().toCompletionStage().toCompletableFuture().get(idleNanos, TimeUnit.NANOSECONDS);
                 return (Void) null;
             } catch (IOException | TimeoutException e) {
-                throw new java.io.UncheckedIOException(new IOException(e.getMessage(), e));
+                throw new UncheckedIOException(new IOException(e.getMessage(), e));
             } catch (ExecutionException e) {
-                throw new java.io.UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
+                throw new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -274,5 +390,21 @@ public final class BlobFill {
                 release();
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** Completes when the response's queue has room again, or fails when the client goes away. */
+    private static CompletableFuture<Void> drained(HttpServerResponse response, Context context) {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (response.closed()) {
+                drained.completeExceptionally(new IOException("the client went away"));
+            } else if (!response.writeQueueFull()) {
+                drained.complete(null);
+            } else {
+                response.drainHandler(d -> drained.complete(null));
+                response.closeHandler(c -> drained.completeExceptionally(new IOException("the client went away")));
+            }
+        });
+        return drained;
     }
 }
