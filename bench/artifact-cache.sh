@@ -8,14 +8,19 @@
 #   hit      the layer pulled again from the cache target
 #   normal   a layer of the same size pushed into Drydock and pulled from it
 # plus the time to the first byte of the layer, direct and cold (the cache streams: it does not wait for the blob).
-# Both servers get the same warm-up (small images through the cache and directly), as the JIT needs one.
+# The same direct and cold pulls run again against a "remote" upstream: a second Distribution on the same storage
+# in a network namespace of its own, behind a veth link shaped to RATE (tc tbf; this kernel has no netem, so no
+# added latency), as a registry reached over a real network. Both servers get the same warm-up (images through the cache and
+# directly), as the JIT needs one. Needs root (the namespace).
 #
-# Usage: bench/artifact-cache.sh [SIZE]
+# Usage: bench/artifact-cache.sh [SIZE]   (RATE=1gbit REPEATS=3 WARM=12 in the environment)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-536870912}
-REPEATS=3
-WARM=${WARM:-30}
+REPEATS=${REPEATS:-3}
+WARM=${WARM:-12}
+RATE=${RATE:-1gbit}
+NS=ddbench-upstream
 
 for tool in docker-registry openssl curl bc; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y $tool"; exit 1; }
@@ -25,15 +30,18 @@ work=$(mktemp -d /tmp/drydock-cache-bench.XXXXXX)
 data=$(mktemp -d /dev/shm/drydock-cache-bench.XXXXXX)
 chmod 755 "$work"
 DIST_PORT=15000
-export DRYDOCK_REGISTRY_AUTH_ENABLED=false DRYDOCK_CACHE_LOCAL_UPSTREAMS=127.0.0.1
+REMOTE=10.231.0.2:5000
+export DRYDOCK_REGISTRY_AUTH_ENABLED=false DRYDOCK_CACHE_LOCAL_UPSTREAMS=127.0.0.1 DRYDOCK_INSECURE_REGISTRIES=$REMOTE
 export DRYDOCK_HOME=$work/drydock DRYDOCK_REGISTRY_PORT=18080 DRYDOCK_TASKS_PORT=18081 DRYDOCK_INSTANCES_PORT=18082 \
   DRYDOCK_PG_PORT=55532 DRYDOCK_KAFKA_PORT=59192 DRYDOCK_INSTALL_CLI=no
 DRYDOCK=http://127.0.0.1:$DRYDOCK_REGISTRY_PORT
 DIST=http://127.0.0.1:$DIST_PORT
-dist_pid=
+dist_pid= remote_pid=
 cleanup() {
   [ -n "$dist_pid" ] && kill "$dist_pid" 2>/dev/null || true
-  cp "$DRYDOCK_HOME"/logs/registry-service.log /tmp/artifact-cache-bench-registry.log 2>/dev/null || true
+  [ -n "$remote_pid" ] && kill "$remote_pid" 2>/dev/null || true
+  ip netns delete "$NS" 2>/dev/null || true
+  ip link delete ddbench0 2>/dev/null || true
   ./drydock-stack down >/dev/null 2>&1 || true
   rm -rf "$work" "$data"
 }
@@ -49,8 +57,20 @@ http: {addr: 127.0.0.1:$DIST_PORT}
 YML
 docker-registry serve "$work/dist.yml" >"$work/dist.log" 2>&1 &
 dist_pid=$!
+# the remote upstream: the same storage, served from a namespace behind a shaped link
+ip netns add "$NS"
+ip link add ddbench0 type veth peer name eth0 netns "$NS"
+ip addr add 10.231.0.1/30 dev ddbench0
+ip link set ddbench0 up
+ip -n "$NS" addr add 10.231.0.2/30 dev eth0
+ip -n "$NS" link set eth0 up
+ip -n "$NS" link set lo up
+ip netns exec "$NS" tc qdisc add dev eth0 root tbf rate "$RATE" burst 256kb latency 50ms
+sed "s/127.0.0.1:$DIST_PORT/$REMOTE/" "$work/dist.yml" >"$work/remote.yml"
+ip netns exec "$NS" docker-registry serve "$work/remote.yml" >"$work/remote.log" 2>&1 &
+remote_pid=$!
 ./drydock-stack up >/dev/null
-until curl -fs "$DIST/v2/" >/dev/null; do sleep 0.2; done
+until curl -fs "$DIST/v2/" >/dev/null && curl -fs "http://$REMOTE/v2/" >/dev/null; do sleep 0.2; done
 drydock_pid=$(awk '$1 == "registry" {print $3}' "$DRYDOCK_HOME/stack-status")
 postgres_pid=$(awk '$1 == "postgres" {print $3}' "$DRYDOCK_HOME/stack-status")
 HZ=$(getconf CLK_TCK)
@@ -103,24 +123,24 @@ pull() {
   echo "$(echo "$t1 + $t2 + $t3" | bc) $first"
 }
 
-rule() { # TARGET SOURCE
+rule() { # TARGET SOURCE [UPSTREAM]
   curl -fsS -o /dev/null -H 'Content-Type: application/json' -X POST "$DRYDOCK/api/v1/registries/default/cacheRules" \
-    -d "{\"name\":\"r$(openssl rand -hex 8)\",\"sourceRepository\":\"127.0.0.1:$DIST_PORT/$2\",\"targetRepository\":\"$1\"}"
+    -d "{\"name\":\"r$(openssl rand -hex 8)\",\"sourceRepository\":\"${3:-127.0.0.1:$DIST_PORT}/$2\",\"targetRepository\":\"$1\"}"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'; }
 
-echo "== images: $SIZE bytes upstream and in Drydock, $WARM small ones for the warm-up"
+echo "== images: $SIZE bytes upstream and in Drydock, $WARM of 32 MiB for the warm-up"
 read -r _ big_layer < <(push_image "$DIST" bench/big v1 "$SIZE")
 read -r _ pushed_layer < <(push_image "$DRYDOCK" bench/pushed v1 "$SIZE")
-for i in $(seq 1 "$WARM"); do push_image "$DIST" "bench/small$i" v1 1048576 >/dev/null; done
+for i in $(seq 1 "$WARM"); do push_image "$DIST" "bench/warm$i" v1 33554432 >/dev/null; done
 
-echo "== warm-up (unmeasured): $WARM small images through the cache and directly"
+echo "== warm-up (unmeasured): $WARM images through the cache and directly"
 for i in $(seq 1 "$WARM"); do
-  rule "warm/small$i" "bench/small$i"
-  pull "$DRYDOCK" "warm/small$i" v1 >/dev/null
-  pull "$DRYDOCK" "warm/small$i" v1 >/dev/null
-  pull "$DIST" "bench/small$i" v1 >/dev/null
+  rule "warm/image$i" "bench/warm$i"
+  pull "$DRYDOCK" "warm/image$i" v1 >/dev/null
+  pull "$DRYDOCK" "warm/image$i" v1 >/dev/null
+  pull "$DIST" "bench/warm$i" v1 >/dev/null
 done
 
 direct=() direct_first=() cold=() cold_first=() cold_cpu=()
@@ -136,6 +156,18 @@ for r in $(seq 1 "$REPEATS"); do
   cold+=("$seconds") cold_first+=("$first")
   cold_cpu+=("$(echo "scale=2; ($(ticks "$drydock_pid" "$postgres_pid") - $before) / $HZ" | bc)")
   last_target=$target
+done
+
+echo "== the remote upstream ($RATE)"
+remote=() remote_cold=()
+for r in $(seq 1 "$REPEATS"); do
+  read -r seconds _ < <(pull "http://$REMOTE" bench/big v1)
+  remote+=("$seconds")
+  target="remote/big-$r-$(openssl rand -hex 4)"
+  rule "$target" bench/big "$REMOTE"
+  sync
+  read -r seconds _ < <(pull "$DRYDOCK" "$target" v1)
+  remote_cold+=("$seconds")
 done
 
 rate() { curl -fsS -o /dev/null -w '%{speed_download}\n' "$1"; }
@@ -157,5 +189,10 @@ echo "| cold / direct | $(echo "scale=2; $c / $d" | bc) | (goal <= 1.2) |"
 echo "| first byte of the layer, direct | $(printf '%s\n' "${direct_first[@]}" | median) | s |"
 echo "| first byte of the layer, cold | $(printf '%s\n' "${cold_first[@]}" | median) | s |"
 echo "| Drydock + PostgreSQL CPU for a cold pull | $(printf '%s\n' "${cold_cpu[@]}" | median) | s |"
+rd=$(printf '%s\n' "${remote[@]}" | median)
+rc=$(printf '%s\n' "${remote_cold[@]}" | median)
+echo "| direct pull from the remote upstream ($RATE) | $rd | s |"
+echo "| cold pull through the cache from the remote upstream | $rc | s |"
+echo "| cold / direct, remote | $(echo "scale=2; $rc / $rd" | bc) | (goal <= 1.2) |"
 echo "| cache hit (layer) | $(mb "$(printf '%s\n' "${hit[@]}" | median)") | MB/s |"
 echo "| normal pull of a pushed layer | $(mb "$(printf '%s\n' "${normal[@]}" | median)") | MB/s |"

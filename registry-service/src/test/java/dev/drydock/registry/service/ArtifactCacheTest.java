@@ -1,7 +1,12 @@
 package dev.drydock.registry.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.devstack.DevStackTestResource;
 import dev.drydock.devstack.UpstreamRegistry;
+import dev.drydock.devstack.events.EventTap;
+import dev.drydock.events.EventTypes;
+import dev.drydock.events.Topics;
 import dev.drydock.registry.clients.Command;
 import dev.drydock.registry.clients.OciLayout;
 import dev.drydock.registry.testing.Oci;
@@ -121,6 +126,11 @@ class ArtifactCacheTest {
                 .body("tags[0].digest", equalTo(digest));
         at(host).get("/acr/v1/app/_manifests/" + digest).then().statusCode(200)
                 .body("manifest.architecture", equalTo("amd64"));
+        // and locked like them: a read lock is not a miss to fill again
+        at(host).contentType(ContentType.JSON).body("{\"readEnabled\":false}")
+                .patch("/acr/v1/app/_manifests/" + digest).then().statusCode(200);
+        Oci.assertError(at(host).accept(OCI_MANIFEST).get("/v2/app/manifests/v1"), 403, "DENIED");
+        assertEquals(before, upstream.requests().size());
     }
 
     @Test
@@ -180,7 +190,7 @@ class ArtifactCacheTest {
     }
 
     @Test
-    void aMovedUpstreamTagIsSeenAfterTheFreshnessInterval() {
+    void aMovedUpstreamTagIsSeenAfterTheFreshnessIntervalAndAnnouncedAsAPush() throws Exception {
         String repo = "team/moving" + suffix();
         String first = pushUpstream(upstream, repo, "latest", Oci.bytes(1000));
         String registry = registryWithRule("moving", upstream.address() + "/" + repo, UpstreamRegistry.PASSWORD);
@@ -188,12 +198,20 @@ class ArtifactCacheTest {
         at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/latest").then().statusCode(200)
                 .header("Docker-Content-Digest", first);
 
-        String second = pushUpstream(upstream, repo, "latest", Oci.bytes(1000));
-        at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/latest").then().statusCode(200)
-                .header("Docker-Content-Digest", first).header("X-Drydock-Cache", "hit");
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                second.equals(at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/latest")
-                        .header("Docker-Content-Digest")));
+        try (EventTap tap = new EventTap(Topics.REGISTRY_EVENTS)) {
+            String second = pushUpstream(upstream, repo, "latest", Oci.bytes(1000));
+            at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/latest").then().statusCode(200)
+                    .header("Docker-Content-Digest", first).header("X-Drydock-Cache", "hit");
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    second.equals(at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/latest")
+                            .header("Docker-Content-Digest")));
+            // the cache pushed it: base-image triggers on moving:latest fire as for any push
+            JsonNode pushed = new ObjectMapper().readTree(tap.await(e -> EventTypes.IMAGE_PUSHED.type()
+                    .equals(e.type()) && e.data().contains(second)).data());
+            assertEquals("cache:the-rule", pushed.path("actor").asText());
+            assertEquals("latest", pushed.path("tag").asText());
+            assertEquals(registry, pushed.path("registry").asText());
+        }
         // the old image stays, untagged, as after a push that moved the tag
         at(host).accept(OCI_MANIFEST).get("/v2/moving/manifests/" + first).then().statusCode(200);
     }
