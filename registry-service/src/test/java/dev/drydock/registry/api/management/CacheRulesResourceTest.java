@@ -7,10 +7,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import static dev.drydock.registry.testing.Oci.at;
@@ -27,6 +31,9 @@ class CacheRulesResourceTest {
 
     /** Rules are checked, not called, here: this host need not answer. */
     private static final String UPSTREAM = "127.0.0.1:9";
+
+    @Inject
+    Pool pool;
 
     private String registry;
     private String rules;
@@ -98,6 +105,20 @@ class CacheRulesResourceTest {
         create("wrong-login", UPSTREAM + "/c", "c", "elsewhere").statusCode(400)
                 .body("error.message", containsString("quay.io"));
         create("no-login", UPSTREAM + "/c", "c", "missing-set").statusCode(404);
+    }
+
+    @Test
+    void aRegistryHoldsAtMostAThousandRules() {
+        long id = pool.preparedQuery("select id from registry where name = $1").execute(Tuple.of(registry))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+        // 1,000 rules straight into the table: through the API they would cost CI ten seconds
+        pool.preparedQuery("""
+                insert into cache_rule (registry_id, name, source_repository, target_repository)
+                select $1, 'bulk-' || n, '127.0.0.1:9/bulk/' || n, 'bulk/' || n from generate_series(1, 1000) n""")
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10));
+        create("one-too-many", UPSTREAM + "/a", "a", null).statusCode(409)
+                .body("error.code", equalTo("SkuLimitExceeded"));
+        given().get(rules).then().statusCode(200).body("value", hasSize(1000));
     }
 
     @Test
