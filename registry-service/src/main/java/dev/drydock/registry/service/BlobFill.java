@@ -339,57 +339,62 @@ public final class BlobFill {
     }
 
     /**
-     * Sends the blob to {@code response} (its headers set, not yet written), on a worker thread: what has arrived is
-     * read from the file, then the fetch sends the rest as it comes. Fails when the fill fails or the client stops
-     * reading for the idle timeout; the caller then resets the connection, so that the client sees a cut, not a short
-     * blob.
+     * Sends the blob to {@code response} (its headers set, not yet written): what has arrived is read from the file
+     * on a worker thread, then the fetch sends the rest as it comes, and the client holds no thread while it waits.
+     * Fails when the fill fails or the client stops reading for the idle timeout; the caller then resets the
+     * connection, so that the client sees a cut, not a short blob.
      */
     public Uni<Void> sendTo(HttpServerResponse response, Context context) {
-        return Uni.createFrom().item(() -> {
-            long position = 0;
-            int[] read = new int[1];
-            try {
-                while (true) {
-                    // a fresh array per chunk: the response queues it without a copy
-                    byte[] bytes = new byte[CHUNK];
-                    CompletableFuture<Void> joined = readOrJoin(position, ByteBuffer.wrap(bytes), response, context,
-                            read);
-                    if (joined != null) {
-                        // the fetch writes the rest and ends the response; this client watches it for silence
-                        while (true) {
-                            try {
-                                joined.get(idleNanos, TimeUnit.NANOSECONDS);
-                                return (Void) null;
-                            } catch (TimeoutException e) {
-                                abandonIfIdle();
-                            }
-                        }
-                    }
-                    if (read[0] < 0) {
-                        break;
-                    }
-                    position += read[0];
-                    if (response.closed()) {
-                        throw new IOException("the client went away");
-                    }
-                    response.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, read[0])));
-                    if (response.writeQueueFull()) {
-                        drained(response, context).get(idleNanos, TimeUnit.NANOSECONDS);
-                    }
+        return Uni.createFrom().item(() -> catchUp(response, context))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(joined -> joined == null ? Uni.createFrom().voidItem() : follow(joined, context))
+                .eventually(this::release);
+    }
+
+    /**
+     * Reads the file to the client until it has caught up with the fetch (then returns the future that ends with
+     * it as a sink) or until the blob is complete (then ends the response and returns null). Blocking.
+     */
+    private CompletableFuture<Void> catchUp(HttpServerResponse response, Context context) {
+        long position = 0;
+        int[] read = new int[1];
+        try {
+            while (true) {
+                // a fresh array per chunk: the response queues it without a copy
+                byte[] bytes = new byte[CHUNK];
+                CompletableFuture<Void> joined = readOrJoin(position, ByteBuffer.wrap(bytes), response, context, read);
+                if (joined != null) {
+                    return joined;
                 }
-                response.end().toCompletionStage().toCompletableFuture().get(idleNanos, TimeUnit.NANOSECONDS);
-                return (Void) null;
-            } catch (IOException | TimeoutException e) {
-                throw new UncheckedIOException(new IOException(e.getMessage(), e));
-            } catch (ExecutionException e) {
-                throw new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } finally {
-                release();
+                if (read[0] < 0) {
+                    break;
+                }
+                position += read[0];
+                if (response.closed()) {
+                    throw new IOException("the client went away");
+                }
+                response.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, read[0])));
+                if (response.writeQueueFull()) {
+                    drained(response, context).get(idleNanos, TimeUnit.NANOSECONDS);
+                }
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            response.end().toCompletionStage().toCompletableFuture().get(idleNanos, TimeUnit.NANOSECONDS);
+            return null;
+        } catch (IOException | TimeoutException e) {
+            throw new UncheckedIOException(new IOException(e.getMessage(), e));
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits, without a thread, for the fetch to finish this client; a timer watches the upstream for silence. */
+    private Uni<Void> follow(CompletableFuture<Void> joined, Context context) {
+        long timer = context.owner().setPeriodic(Math.max(1, TimeUnit.NANOSECONDS.toMillis(idleNanos)),
+                id -> abandonIfIdle());
+        return Uni.createFrom().completionStage(joined).eventually(() -> context.owner().cancelTimer(timer));
     }
 
     /** Completes when the response's queue has room again, or fails when the client goes away. */
