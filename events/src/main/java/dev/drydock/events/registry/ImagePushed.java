@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * A manifest was pushed. {@code tag} is absent for a push by digest; {@code base} is present when the manifest
- * names its base image through the org.opencontainers.image.base.* annotations.
+ * names its base image through the org.opencontainers.image.base.* annotations. {@code site} is the site whose client
+ * pushed it (absent outside geo-replication): a replica that receives the content announces it again with the same
+ * site and {@code pushedAt}, which is how replicators tell content to copy from content they copied.
  */
 public record ImagePushed(
         String registry,
@@ -20,7 +22,8 @@ public record ImagePushed(
         List<Platform> platforms,
         BaseImage base,
         String actor,
-        Instant pushedAt) {
+        Instant pushedAt,
+        String site) {
 
     public ImagePushed {
         Require.text(registry, "registry");

@@ -77,6 +77,8 @@ public interface RegistryConfig {
 
     Cache cache();
 
+    Site site();
+
     interface IncludedStorage {
         @WithDefault("10737418240")
         long basic();
@@ -146,13 +148,24 @@ public interface RegistryConfig {
         /** The secret instance-service authenticates with (as user instance-service); absent: it cannot. */
         Optional<String> instanceServiceSecret();
 
+        /**
+         * The secret every site of a geo-replicated deployment shares: sites call each other with it as the
+         * replication identity ({@code drydock-replicator}: pull and metadata reads, and the sites API). Absent: it
+         * cannot.
+         */
+        Optional<String> replicationSecret();
+
         /** The service identities that have a secret: user name to secret. */
         default Map<String, String> services() {
             Map<String, String> services = new HashMap<>();
             taskServiceSecret().filter(s -> !s.isBlank()).ifPresent(s -> services.put("task-service", s));
             instanceServiceSecret().filter(s -> !s.isBlank()).ifPresent(s -> services.put("instance-service", s));
+            replicationSecret().filter(s -> !s.isBlank()).ifPresent(s -> services.put(REPLICATOR, s));
             return services;
         }
+
+        /** The user name sites call each other as. */
+        String REPLICATOR = "drydock-replicator";
 
         /** How long an access token lives (ACR: 75 min; Distribution's default: 60 s). */
         @WithDefault("15m")
@@ -251,5 +264,39 @@ public interface RegistryConfig {
          * link-local addresses, where the control plane and cloud metadata services live; none by default.
          */
         Optional<List<String>> localUpstreams();
+    }
+
+    /** Geo-replication: this deployment as one site of several (docs/decisions/0015). */
+    interface Site {
+        /** This site's name, its ACR "location" (west, eastus); absent: no geo-replication. */
+        Optional<String> name();
+
+        /** The other sites: {@code name=url} of each one's registry service, comma-separated. */
+        Optional<List<String>> peers();
+
+        /** How often the home site sends each replicated registry's configuration (credentials) to its replicas. */
+        @WithDefault("10s")
+        Duration configurationSync();
+
+        /** How often the replicator looks for due work when no new event woke it. */
+        @WithDefault("500ms")
+        Duration poll();
+
+        /** Copies the replicator runs at once (each of another repository). */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Failed copies are retried after this, doubling up to {@link #longestBackoff()}. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("60s")
+        Duration longestBackoff();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("60s")
+        Duration responseTimeout();
     }
 }

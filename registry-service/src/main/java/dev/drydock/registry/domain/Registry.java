@@ -9,10 +9,11 @@ import java.time.Instant;
  * @param retention            the untagged-manifest retention policy (Premium)
  * @param anonymousPullEnabled whether pulls need no credential (Standard and Premium)
  * @param softDelete           deleted manifests and tags kept restorable (Standard and Premium)
+ * @param homeSite             for a geo-replica, the site its configuration comes from; null where this site is home
  */
 public record Registry(long id, String name, String loginServer, Sku sku, Instant createdAt, Instant updatedAt,
         RetentionPolicy retention, boolean adminUserEnabled, boolean anonymousPullEnabled,
-        SoftDeletePolicy softDelete) {
+        SoftDeletePolicy softDelete, String homeSite) {
 
     /** The registry that answers every host not naming one; it cannot be deleted. */
     public static final String DEFAULT = "default";

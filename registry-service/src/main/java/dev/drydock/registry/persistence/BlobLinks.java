@@ -32,6 +32,15 @@ public class BlobLinks {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
+    /** A repository of the registry that has the blob, to mount it from; null when none has. */
+    public Uni<String> repositoryWith(long registryId, String digest) {
+        return pool.preparedQuery("""
+                select r.name from repository_blob rb join repository r on r.id = rb.repository_id
+                where r.registry_id = $1 and rb.digest = $2 limit 1""")
+                .execute(Tuple.of(registryId, digest))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
     /** Sizes of those of the digests the repository sees. */
     public Uni<Map<String, Long>> sizesIn(SqlClient client, long repositoryId, List<String> digests) {
         return client.preparedQuery("""

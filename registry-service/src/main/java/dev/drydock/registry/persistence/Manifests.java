@@ -6,6 +6,7 @@ import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.registry.domain.DeletionTarget;
 import dev.drydock.registry.domain.ManifestFacts;
 import dev.drydock.registry.domain.Referrer;
+import dev.drydock.registry.domain.SiteChange;
 import dev.drydock.registry.domain.StoredManifest;
 import dev.drydock.registry.domain.TagState;
 import io.smallrye.mutiny.Uni;
@@ -17,6 +18,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,16 +140,23 @@ public class Manifests {
     }
 
     public Uni<Void> tag(SqlClient client, long repositoryId, String tag, long manifestId) {
+        return tag(client, repositoryId, tag, manifestId, Instant.now(), "");
+    }
+
+    /** Points the tag at the manifest, recording when and on which site the move was made (last writer wins). */
+    public Uni<Void> tag(SqlClient client, long repositoryId, String tag, long manifestId, Instant at, String site) {
         return client.preparedQuery("""
-                insert into tag (repository_id, name, manifest_id) values ($1, $2, $3)
-                on conflict (repository_id, name) do update set manifest_id = excluded.manifest_id, updated_at = now()""")
-                .execute(Tuple.of(repositoryId, tag, manifestId)).replaceWithVoid();
+                insert into tag (repository_id, name, manifest_id, updated_at, changed_site) values ($1, $2, $3, $4, $5)
+                on conflict (repository_id, name) do update set manifest_id = excluded.manifest_id,
+                    updated_at = excluded.updated_at, changed_site = excluded.changed_site""")
+                .execute(Tuple.of(repositoryId, tag, manifestId, at.atOffset(ZoneOffset.UTC), site)).replaceWithVoid();
     }
 
     /** Where the tags point now and their locks, locked for this transaction. */
     public Uni<Map<String, TagState>> tagStates(SqlClient client, long repositoryId, List<String> tags) {
         return client.preparedQuery("""
-                select t.name, m.digest, t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled
+                select t.name, m.digest, t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled,
+                       t.updated_at, t.changed_site
                 from tag t join manifest m on m.id = t.manifest_id
                 where t.repository_id = $1 and t.name = any($2) for update of t""")
                 .execute(Tuple.of(repositoryId, tags.toArray(String[]::new)))
@@ -154,7 +164,8 @@ public class Manifests {
                     Map<String, TagState> states = new HashMap<>();
                     for (Row row : rows) {
                         states.put(row.getString(0), new TagState(row.getString(0), row.getString(1),
-                                Attributes.read(row, 2)));
+                                Attributes.read(row, 2), new SiteChange(row.getOffsetDateTime(6).toInstant(),
+                                row.getString(7))));
                     }
                     return states;
                 });

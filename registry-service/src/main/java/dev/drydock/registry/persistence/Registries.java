@@ -20,7 +20,7 @@ public class Registries {
 
     private static final String COLUMNS =
             "id, name, sku, created_at, updated_at, retention_enabled, retention_days, admin_enabled,"
-                    + " anonymous_pull_enabled, soft_delete_enabled, soft_delete_days, soft_delete_updated";
+                    + " anonymous_pull_enabled, soft_delete_enabled, soft_delete_days, soft_delete_updated, home_site";
 
     private final Pool pool;
 
@@ -89,6 +89,12 @@ public class Registries {
     }
 
     /** Deletes the registry with its repositories, manifests, tags and links; blob bytes go with the next GC. */
+    /** Whether the registry is replicated to other sites (it may not be deleted before its replications). */
+    public Uni<Boolean> replicated(long id) {
+        return pool.preparedQuery("select exists (select 1 from replication where registry_id = $1)")
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     public Uni<Boolean> delete(long id) {
         return pool.preparedQuery("delete from registry where id = $1").execute(Tuple.of(id))
                 .map(result -> result.rowCount() == 1);
@@ -162,6 +168,7 @@ public class Registries {
                 row.getOffsetDateTime(4).toInstant(),
                 new Registry.RetentionPolicy(row.getBoolean(5), row.getInteger(6)), row.getBoolean(7),
                 row.getBoolean(8), new Registry.SoftDeletePolicy(row.getBoolean(9), row.getInteger(10),
-                        row.getOffsetDateTime(11) == null ? null : row.getOffsetDateTime(11).toInstant()));
+                        row.getOffsetDateTime(11) == null ? null : row.getOffsetDateTime(11).toInstant()),
+                row.getString(12));
     }
 }

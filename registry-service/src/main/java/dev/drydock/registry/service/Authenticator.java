@@ -100,6 +100,16 @@ public class Authenticator {
                 });
     }
 
+    /** Whether these are the replication identity's credentials (the sites API's only identity), throttled alike. */
+    public Uni<Boolean> isReplicator(String user, String password, String address) {
+        String secret = config.services().get(RegistryConfig.Auth.REPLICATOR);
+        if (secret == null || !user.equals(RegistryConfig.Auth.REPLICATOR)) {
+            return Uni.createFrom().item(false);
+        }
+        return throttle.admit(address, null, null).map(v -> PasswordHash.constantTimeEquals(secret, password))
+                .call(ok -> ok ? throttle.succeeded(address, null, null) : Uni.createFrom().voidItem());
+    }
+
     /** The anonymous identity where the registry's SKU and setting allow anonymous pull, else null. */
     public Uni<Identity> anonymous(Registry registry) {
         return Uni.createFrom().item(registry.sku().allowsAnonymousPull() && registry.anonymousPullEnabled()

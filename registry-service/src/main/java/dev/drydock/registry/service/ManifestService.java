@@ -17,6 +17,7 @@ import dev.drydock.registry.domain.ManifestFacts;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Registry;
 import dev.drydock.registry.domain.RegistryException;
+import dev.drydock.registry.domain.SiteChange;
 import dev.drydock.registry.domain.StoredManifest;
 import dev.drydock.registry.domain.TagState;
 import dev.drydock.registry.persistence.BlobLinks;
@@ -49,6 +50,16 @@ public class ManifestService {
     public record Pushed(Manifest manifest, List<String> tags) {
     }
 
+    /**
+     * Who writes and the change's clock: a client of this site, or the replicator copying what a client did on
+     * another site (whose tags then move only where that change is the last writer).
+     */
+    private record Writer(Origin origin, SiteChange change, boolean replicated) {
+        String eventSite() {
+            return change.site().isEmpty() ? null : change.site();
+        }
+    }
+
     private final Pool pool;
     private final Repositories repositories;
     private final BlobLinks links;
@@ -58,9 +69,12 @@ public class ManifestService {
     private final ImageEvents events;
     private final ObjectMapper json;
 
+    private final Sites sites;
+
     ManifestService(Pool pool, Repositories repositories, BlobLinks links, Manifests manifests,
-            DeletedContent deleted, ManifestInspector inspector, ImageEvents events, ObjectMapper json) {
+            DeletedContent deleted, ManifestInspector inspector, ImageEvents events, ObjectMapper json, Sites sites) {
         this.pool = pool;
+        this.sites = sites;
         this.deleted = deleted;
         this.repositories = repositories;
         this.links = links;
@@ -76,7 +90,26 @@ public class ManifestService {
      */
     public Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
             byte[] content, List<String> extraTags, Origin origin) {
-        return push(registry, name, reference, contentType, content, extraTags, origin, true);
+        return push(registry, name, reference, contentType, content, extraTags, local(origin), true);
+    }
+
+    /**
+     * Stores a manifest the replicator copied from {@code peer}, whose blobs and children it copied first. A tag
+     * moves only if {@code change} (the source's commit time and site) is newer than the tag's last move here, so
+     * two sites that moved one tag at once both end on the later move.
+     */
+    public Uni<Pushed> pushReplicated(Registry registry, RepositoryName name, Reference reference, String contentType,
+            byte[] content, SiteChange change, String peer) {
+        return push(registry, name, reference, contentType, content, List.of(),
+                new Writer(replicator(peer), change, true), true);
+    }
+
+    private Writer local(Origin origin) {
+        return new Writer(origin, new SiteChange(Instant.now(), sites.selfOrBlank()), false);
+    }
+
+    private static Origin replicator(String peer) {
+        return new Origin("replication:" + peer, null, "PUT", "drydock-replicator");
     }
 
     /**
@@ -85,11 +118,11 @@ public class ManifestService {
      */
     public Uni<Pushed> pushFromUpstream(Registry registry, RepositoryName name, Reference reference,
             String contentType, byte[] content, Origin origin) {
-        return push(registry, name, reference, contentType, content, List.of(), origin, false);
+        return push(registry, name, reference, contentType, content, List.of(), local(origin), false);
     }
 
     private Uni<Pushed> push(Registry registry, RepositoryName name, Reference reference, String contentType,
-            byte[] content, List<String> extraTags, Origin origin, boolean mustBeComplete) {
+            byte[] content, List<String> extraTags, Writer writer, boolean mustBeComplete) {
         String type = MediaTypes.essence(contentType);
         if (type == null || !MediaTypes.isManifest(type)) {
             // what the client says it sends must be what it sends: a registry that guesses differs from the clients
@@ -139,16 +172,47 @@ public class ManifestService {
                                         return previous;
                                     })
                                     .chain(previous -> {
-                                        checkOverwrite(name, manifest, previous);
+                                        List<String> moving = writer.replicated()
+                                                ? lastWriters(registry, name, manifest, tags, previous, writer)
+                                                : tags;
+                                        if (!writer.replicated()) {
+                                            checkOverwrite(name, manifest, previous);
+                                        }
                                         return manifests.store(tx, repository.id(), manifest, content, annotations,
                                                         facts)
-                                                .call(id -> tagAll(tx, repository.id(), tags, id))
-                                                .call(() -> announcePush(tx, registry, name, manifest, facts, tags,
-                                                        previous, origin));
+                                                .call(id -> tagAll(tx, repository.id(), moving, id, writer.change()))
+                                                .call(() -> announcePush(tx, registry, name, manifest, facts, moving,
+                                                        previous, writer))
+                                                .replaceWith(moving);
                                     });
                         })))
-                .invoke(() -> LOG.debugf("pushed %s/%s@%s %s", registry.name(), name, manifest.digest(), tags))
-                .replaceWith(new Pushed(manifest, tags));
+                .invoke(moved -> LOG.debugf("pushed %s/%s@%s %s", registry.name(), name, manifest.digest(), moved))
+                .map(moved -> new Pushed(manifest, moved));
+    }
+
+    /**
+     * The tags a replicated push may move: those whose last move here is older than the change. A tag locked for
+     * writes here keeps its manifest (the lock is this site's decision), and the skip is logged.
+     */
+    private static List<String> lastWriters(Registry registry, RepositoryName name, Manifest manifest,
+            List<String> tags, Map<String, TagState> previous, Writer writer) {
+        List<String> moving = new ArrayList<>();
+        for (String tag : tags) {
+            TagState before = previous.get(tag);
+            if (before == null || before.digest().equals(manifest.digest().toString())) {
+                moving.add(tag);
+            } else if (!writer.change().isNewerThan(before.changed())) {
+                LOG.infof("replication: %s/%s:%s stays on %s, moved at %s on '%s', later than %s on '%s'",
+                        registry.name(), name, tag, before.digest(), before.changed().at(), before.changed().site(),
+                        writer.change().at(), writer.change().site());
+            } else if (!before.attributes().writeEnabled()) {
+                LOG.warnf("replication: %s/%s:%s is locked for writes here; it stays on %s", registry.name(), name,
+                        tag, before.digest());
+            } else {
+                moving.add(tag);
+            }
+        }
+        return moving;
     }
 
     /** A tag locked for writes may not move to another manifest; re-pushing what it points at is no change. */
@@ -161,17 +225,19 @@ public class ManifestService {
     }
 
     private Uni<Void> announcePush(SqlConnection tx, Registry registry, RepositoryName name, Manifest manifest,
-            ManifestFacts facts, List<String> tags, Map<String, TagState> previous, Origin origin) {
+            ManifestFacts facts, List<String> tags, Map<String, TagState> previous, Writer writer) {
+        Origin origin = writer.origin();
         String digest = manifest.digest().toString();
         ImagePushed.BaseImage base = facts.base() == null ? null
                 : new ImagePushed.BaseImage(facts.base().name(), facts.base().digest());
         List<ImagePushed.Platform> platforms = platforms(manifest, facts);
-        Instant now = Instant.now();
+        Instant now = writer.change().at();
         List<String> eventTags = tags.isEmpty() ? Collections.singletonList(null) : tags;
         List<Uni<Void>> statements = new ArrayList<>();
         for (String tag : eventTags) {
             ImagePushed event = new ImagePushed(registry.name(), name.value(), tag, digest, manifest.mediaType(),
-                    manifest.effectiveArtifactType(), manifest.size(), platforms, base, origin.actor(), now);
+                    manifest.effectiveArtifactType(), manifest.size(), platforms, base, origin.actor(), now,
+                    writer.eventSite());
             statements.add(events.pushed(tx, registry, event, origin));
             if (tag == null) {
                 continue;
@@ -204,8 +270,10 @@ public class ManifestService {
         return platforms;
     }
 
-    private Uni<Void> tagAll(SqlConnection tx, long repositoryId, List<String> tags, long manifestId) {
-        return together(tags.stream().map(tag -> manifests.tag(tx, repositoryId, tag, manifestId)).toList());
+    private Uni<Void> tagAll(SqlConnection tx, long repositoryId, List<String> tags, long manifestId,
+            SiteChange change) {
+        return together(tags.stream().map(tag -> manifests.tag(tx, repositoryId, tag, manifestId, change.at(),
+                change.site())).toList());
     }
 
     /** Statements subscribed together, so that the connection pipelines them. */
@@ -276,7 +344,8 @@ public class ManifestService {
                         return Uni.createFrom().item(false);
                     }
                     return reference.isDigest()
-                            ? deleteManifest(tx, registry, name, repository, reference.digest().toString(), origin)
+                            ? deleteManifest(tx, registry, name, repository, reference.digest().toString(),
+                                    local(origin))
                             : untag(tx, registry, name, repository, reference.tag());
                 }));
         return removed.chain(done -> done ? Uni.createFrom().voidItem()
@@ -301,10 +370,34 @@ public class ManifestService {
 
     /** Deletes the manifest with its tags and referrers inside {@code tx}; false when the repository lacks it. */
     private Uni<Boolean> deleteManifest(SqlConnection tx, Registry registry, RepositoryName name,
-            Repositories.Locked repository, String digest, Origin origin) {
+            Repositories.Locked repository, String digest, Writer writer) {
         return manifests.deletionClosure(tx, repository.id(), digest).chain(targets -> targets.isEmpty()
                 ? Uni.createFrom().item(false)
-                : deleteTargets(tx, registry, name, repository, targets, origin).replaceWith(true));
+                : deleteTargets(tx, registry, name, repository, targets, writer).replaceWith(true));
+    }
+
+    /**
+     * Deletes what a client deleted on another site, unless a tag here moved onto the manifest after that deletion
+     * (the later change wins, as for tag moves). False when there was nothing to delete or it stays.
+     */
+    public Uni<Boolean> deleteReplicated(Registry registry, RepositoryName name, String digest, SiteChange change,
+            String peer) {
+        Writer writer = new Writer(replicator(peer), change, true);
+        return pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
+                .chain(repository -> repository == null ? Uni.createFrom().item(false)
+                        : manifests.deletionClosure(tx, repository.id(), digest).chain(targets -> targets.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : manifests.tagStates(tx, repository.id(), targets.get(0).tags()).chain(tags -> {
+                            for (TagState tag : tags.values()) {
+                                if (tag.changed().isNewerThan(change)) {
+                                    LOG.infof("replication: %s/%s@%s stays: tag %s moved onto it at %s on '%s', "
+                                                    + "after its deletion on '%s'", registry.name(), name, digest,
+                                            tag.name(), tag.changed().at(), tag.changed().site(), change.site());
+                                    return Uni.createFrom().item(false);
+                                }
+                            }
+                            return deleteTargets(tx, registry, name, repository, targets, writer).replaceWith(true);
+                        }))));
     }
 
     /** What deleting a repository removed. */
@@ -320,7 +413,7 @@ public class ManifestService {
                 .chain(repository -> repository == null ? Uni.createFrom().nullItem()
                         : manifests.everything(tx, repository.id()).chain(targets -> targets.isEmpty()
                         ? Uni.createFrom().nullItem()
-                        : deleteTargets(tx, registry, name, repository, targets, origin)
+                        : deleteTargets(tx, registry, name, repository, targets, local(origin))
                         .call(() -> registry.softDelete().enabled()
                                 ? deleted.markRepositoryDeleted(tx, repository.id(), true)
                                 : Uni.createFrom().voidItem())
@@ -330,7 +423,7 @@ public class ManifestService {
     }
 
     private Uni<Void> deleteTargets(SqlConnection tx, Registry registry, RepositoryName name,
-            Repositories.Locked repository, List<DeletionTarget> targets, Origin origin) {
+            Repositories.Locked repository, List<DeletionTarget> targets, Writer writer) {
         if (!repository.attributes().allowsDelete()) {
             throw locked("repository " + name + " is locked against deletion");
         }
@@ -345,8 +438,9 @@ public class ManifestService {
                 : Uni.createFrom().voidItem()).chain(() -> manifests.deleteAll(tx, ids));
         for (DeletionTarget target : targets) {
             chain = chain.chain(() -> events.deleted(tx, registry,
-                    new ImageDeleted(registry.name(), name.value(), target.digest(), target.tags()),
-                    target.mediaType(), origin));
+                    new ImageDeleted(registry.name(), name.value(), target.digest(), target.tags(),
+                            writer.eventSite(), writer.change().at()),
+                    target.mediaType(), writer.origin()));
         }
         return chain.invoke(() -> LOG.infof("deleted %d manifests from %s/%s (first %s, tags %s)", targets.size(),
                 registry.name(), name, targets.get(0).digest(), targets.get(0).tags()));

@@ -134,11 +134,31 @@ public class RegistryService {
             if (found.isDefault()) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "the default registry cannot be deleted");
             }
-            return registries.delete(found.id()).invoke(() -> {
-                resolver.forget(found.name());
-                LOG.infof("registry %s deleted; its blobs are reclaimed by garbage collection", found.name());
+            if (found.homeSite() != null) {
+                throw new Refusal(Refusal.Kind.CONFLICT, found.name() + " is a replica of site " + found.homeSite()
+                        + "; delete its replication there");
+            }
+            return registries.replicated(found.id()).chain(replicated -> {
+                if (replicated) {
+                    throw new Refusal(Refusal.Kind.CONFLICT, found.name() + " is replicated to other sites; delete "
+                            + "its replications first");
+                }
+                return remove(found);
             });
+        });
+    }
+
+    /** Deletes the registry with everything in it: its blobs are reclaimed by garbage collection. */
+    public Uni<Void> remove(Registry found) {
+        return registries.delete(found.id()).invoke(() -> {
+            resolver.forget(found.name());
+            LOG.infof("registry %s deleted; its blobs are reclaimed by garbage collection", found.name());
         }).replaceWithVoid();
+    }
+
+    /** Forgets what this replica remembers of the registry (after its configuration changed underneath). */
+    public void forget(String name) {
+        resolver.forget(name);
     }
 
     public Uni<Usage> usage(String name) {

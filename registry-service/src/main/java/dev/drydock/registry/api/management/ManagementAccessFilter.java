@@ -16,11 +16,12 @@ import java.util.Optional;
 
 /**
  * The management API (/api/v1) answers only the administrator: Basic credentials of the bootstrap administrator
- * from configuration. Everything else gets 401 with a Basic challenge, before any body is read.
+ * from configuration; its sites part (/api/v1/sites) only the replication identity other sites call with. Everything else gets 401 with a Basic challenge, before any body is read.
  */
 public class ManagementAccessFilter {
 
     private static final String PREFIX = "/api/v1/";
+    private static final String SITES = "/api/v1/sites/";
 
     private final AccessControl access;
     private final Authenticator authenticator;
@@ -36,7 +37,10 @@ public class ManagementAccessFilter {
             return Uni.createFrom().nullItem();
         }
         Optional<BasicCredentials> basic = BasicCredentials.fromHeader(request.getHeader("Authorization"));
+        // the sites API answers the replication identity only; everything else only the administrator
         Uni<Boolean> allowed = basic.isEmpty() ? Uni.createFrom().item(false)
+                : request.path().startsWith(SITES) ? authenticator.isReplicator(basic.get().user(),
+                        basic.get().password(), SourceAddress.of(request))
                 : authenticator.isAdministrator(basic.get().user(), basic.get().password(), SourceAddress.of(request));
         return allowed.map(ok -> ok ? (Response) null : ManagementErrors.basicChallenge("drydock",
                         "the management API needs the administrator's credentials"))
