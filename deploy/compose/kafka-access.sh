@@ -42,4 +42,13 @@ while read -r principal right resource; do
   "$bin/kafka-acls.sh" --bootstrap-server "$server" --command-config "$admin" --add \
     --allow-principal "User:$principal" "${what[@]}"
 done < /acls.txt
+
+# a site of a geo-replicated deployment (docs/operations.md, Sites): each peer's mirrored events, read by the
+# registry service, written by MirrorMaker (as the administrator)
+for peer in $(echo "${DRYDOCK_SITE_PEER_KAFKA:-}" | tr ',' '\n' | sed -n 's/^ *\([a-z0-9-]*\)=.*/\1/p'); do
+  "$bin/kafka-topics.sh" --bootstrap-server "$server" --command-config "$admin" --create --if-not-exists \
+    --topic "$peer.registry-events" --partitions 3 --replication-factor 1
+  "$bin/kafka-acls.sh" --bootstrap-server "$server" --command-config "$admin" --add \
+    --allow-principal "User:registry-service" --operation Read --topic "$peer.registry-events"
+done
 echo "kafka topics, credentials and grants are in place"

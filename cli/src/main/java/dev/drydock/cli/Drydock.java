@@ -5,15 +5,16 @@ import dev.drydock.cli.commands.CacheCommands;
 import dev.drydock.cli.commands.CheckHealthCommand;
 import dev.drydock.cli.commands.CompletionCommand;
 import dev.drydock.cli.commands.ConfigCommands;
+import dev.drydock.cli.commands.ContainerCommands;
 import dev.drydock.cli.commands.CredentialCommands;
 import dev.drydock.cli.commands.CredentialSetCommands;
-import dev.drydock.cli.commands.ContainerCommands;
 import dev.drydock.cli.commands.HelpCommand;
 import dev.drydock.cli.commands.ImportCommand;
 import dev.drydock.cli.commands.LoginCommands;
 import dev.drydock.cli.commands.ManifestCommands;
 import dev.drydock.cli.commands.PurgeCommand;
 import dev.drydock.cli.commands.RegistryCommands;
+import dev.drydock.cli.commands.ReplicationCommands;
 import dev.drydock.cli.commands.RepositoryCommands;
 import dev.drydock.cli.commands.RunCommand;
 import dev.drydock.cli.commands.ScopeMapCommands;
@@ -36,7 +37,7 @@ import picocli.CommandLine.ScopeType;
             RepositoryCommands.class, ManifestCommands.class, ImportCommand.class, TokenCommands.class,
             ScopeMapCommands.class, BuildCommand.class, RunCommand.class, TaskCommands.class, PurgeCommand.class,
             ContainerCommands.class, WebhookCommands.class, CacheCommands.class, CredentialSetCommands.class,
-            CredentialCommands.class, ConfigCommands.class,
+            CredentialCommands.class, ConfigCommands.class, ReplicationCommands.class,
             RegistryCommands.ShowUsage.class, CheckHealthCommand.class, CompletionCommand.class, HelpCommand.class})
 public class Drydock {
 

@@ -27,6 +27,20 @@ final class GeneratedSecrets {
         return dir;
     }
 
+    /** Keeps {@code value} as the secret called {@code name} (one that must equal another site's), mode 600. */
+    void put(String name, String value) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Path file = dir.resolve(name);
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the " + what + " secret " + name + " in " + dir, e);
+        }
+    }
+
     /** The secret called {@code name}: 24 random bytes in hex, generated now if there is none yet. */
     String get(String name) {
         try {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,17 +39,32 @@ public final class Infrastructure implements AutoCloseable {
      * @param durable false for test runs: PostgreSQL skips fsync
      */
     public static Infrastructure start(Path home, int pgPort, int kafkaPort, boolean durable, Duration timeout) {
+        return start(home, pgPort, kafkaPort, durable, null, timeout);
+    }
+
+    /** @param site this site's part in geo-replication, or null */
+    public static Infrastructure start(Path home, int pgPort, int kafkaPort, boolean durable, SiteSettings site,
+            Duration timeout) {
         makeTraversable(home);
         PostgresServer postgres = new PostgresServer(home.resolve("postgres"), orFree(pgPort), durable);
         // a fixed broker port brings a fixed controller port beside it, so a restarted stack looks the same
         KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), orFree(kafkaPort),
                 kafkaPort == 0 ? Ports.free() : kafkaPort + 1);
+        if (site != null) {
+            kafka.site(site.replicationSecret(), List.copyOf(site.peerKafka().keySet()));
+        }
         Infrastructure infra = new Infrastructure(postgres, kafka);
         try {
             CompletableFuture<Void> pg = CompletableFuture.runAsync(() -> postgres.start(timeout));
             CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
                 kafka.start(timeout);
                 kafka.createTopics(TOPICS);
+                if (site != null) {
+                    // the peers' mirrored events, as many partitions as their source: the registry service may read
+                    // them (not create them), and MirrorMaker fills them
+                    kafka.createTopics(site.peerKafka().keySet().stream().collect(Collectors.toMap(
+                            peer -> peer + "." + Topics.REGISTRY_EVENTS, peer -> TOPICS.get(Topics.REGISTRY_EVENTS))));
+                }
             });
             CompletableFuture.allOf(pg, broker).join();
             return infra;

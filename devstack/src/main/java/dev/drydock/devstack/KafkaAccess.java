@@ -43,6 +43,12 @@ public final class KafkaAccess {
      * @param timeout   how long to wait for the broker to accept every new login
      */
     public static void grant(KafkaLogin admin, Map<String, String> passwords, Duration timeout) {
+        grant(admin, passwords, List.of(), timeout);
+    }
+
+    /** @param extra grants beyond the list: a site's read of each peer's mirrored registry events */
+    public static void grant(KafkaLogin admin, Map<String, String> passwords, List<KafkaPrincipals.Grant> extra,
+            Duration timeout) {
         try (Admin client = Admin.create(admin.clientConfig(Map.of(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())))) {
             List<UserScramCredentialAlteration> credentials = passwords.entrySet().stream()
@@ -50,8 +56,8 @@ public final class KafkaAccess {
                             new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), e.getValue()))
                     .toList();
             await(client.alterUserScramCredentials(credentials).all(), timeout, "store SCRAM credentials");
-            Set<AclBinding> wanted = KafkaPrincipals.GRANTS.stream().map(KafkaAccess::binding)
-                    .collect(Collectors.toSet());
+            Set<AclBinding> wanted = java.util.stream.Stream.concat(KafkaPrincipals.GRANTS.stream(), extra.stream())
+                    .map(KafkaAccess::binding).collect(Collectors.toSet());
             Set<String> ours = passwords.keySet().stream().map(p -> "User:" + p).collect(Collectors.toSet());
             List<AclBindingFilter> stale = await(client.describeAcls(AclBindingFilter.ANY).values(), timeout,
                     "read the ACLs").stream()

@@ -49,11 +49,23 @@ public final class KafkaBroker extends SupervisedServer {
     private final int controllerPort;
     private final GeneratedSecrets secrets;
 
+    private List<KafkaPrincipals.Grant> extraGrants = List.of();
+
     public KafkaBroker(Path dir, int port, int controllerPort) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
         this.secrets = new GeneratedSecrets(this.dir.resolveSibling(this.dir.getFileName() + "-secrets"), "Kafka");
+    }
+
+    /**
+     * Makes this broker a site of a geo-replicated deployment before it starts: the mirror principal gets the
+     * password every site derives from the replication secret, and the registry service may read each peer's
+     * mirrored events.
+     */
+    public void site(String replicationSecret, List<String> peers) {
+        secrets.put("principal-" + KafkaPrincipals.MIRROR, KafkaPrincipals.mirrorPassword(replicationSecret));
+        extraGrants = peers.stream().map(KafkaPrincipals::mirroredRegistryEvents).toList();
     }
 
     /** How the administrator logs in: for the devstack's own work and for tests that watch every topic. */
@@ -86,7 +98,7 @@ public final class KafkaBroker extends SupervisedServer {
         Ports.awaitListening(port, process(), timeout);
         awaitMetadata(timeout);
         KafkaAccess.grant(adminLogin(), KafkaPrincipals.ALL.stream()
-                .collect(Collectors.toMap(Function.identity(), p -> login(p).password())), timeout);
+                .collect(Collectors.toMap(Function.identity(), p -> login(p).password())), extraGrants, timeout);
     }
 
     private Path writeServerProperties() {

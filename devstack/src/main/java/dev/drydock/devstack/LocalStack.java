@@ -58,8 +58,9 @@ public final class LocalStack {
 
         log("starting PostgreSQL and Kafka under " + home);
         Duration startTimeout = Duration.ofSeconds(120);
+        SiteSettings site = SiteSettings.fromEnvironment(System.getenv());
         Infrastructure infra = Infrastructure.start(home, intEnv("DRYDOCK_PG_PORT"), intEnv("DRYDOCK_KAFKA_PORT"),
-                true, startTimeout);
+                true, site, startTimeout);
         Supervisor supervisor = new Supervisor(home.resolve(STATUS_FILE), LocalStack::log);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,13 +74,27 @@ public final class LocalStack {
 
         supervisor.keep("postgres", infra.postgres().process(), () -> infra.postgres().restart(startTimeout));
         supervisor.keep("kafka", infra.kafka().process(), () -> infra.kafka().restart(startTimeout));
-        for (Service service : SERVICES) {
+        if (site != null) {
+            supervisor.keep("mirror", () -> KafkaMirror.start(home.resolve("mirror"), site,
+                    infra.kafka().adminLogin()));
+        }
+        for (Service service : selected()) {
             PostgresServer.ServiceDatabase database = infra.postgres().serviceDatabase(service.database());
             supervisor.keep(service.name(), () -> startService(service, database, infra, home, repo, logs));
         }
         log("postgres 127.0.0.1:" + infra.postgres().port() + ", kafka " + infra.kafka().bootstrapServers()
                 + ", services started");
         stopped.await();
+    }
+
+    /** DRYDOCK_STACK_SERVICES (registry,tasks,instances by default): a site that only replicates runs the registry. */
+    private static List<Service> selected() {
+        String wanted = System.getenv().getOrDefault("DRYDOCK_STACK_SERVICES", "").strip();
+        if (wanted.isEmpty()) {
+            return SERVICES;
+        }
+        List<String> names = List.of(wanted.split("\\s*,\\s*"));
+        return SERVICES.stream().filter(s -> names.contains(s.name())).toList();
     }
 
     private static SupervisedProcess startService(Service service, PostgresServer.ServiceDatabase database,
@@ -95,7 +110,7 @@ public final class LocalStack {
         command.addAll(JVM_FLAGS);
         command.addAll(List.of(requiredEnv("DRYDOCK_SERVICE_JAVA_OPTS").strip().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "QUARKUS_HTTP_PORT", String.valueOf(intEnv(service.portVariable())),
                 "QUARKUS_DATASOURCE_REACTIVE_URL", infra.postgres().reactiveUrl(service.database()),
                 "QUARKUS_DATASOURCE_JDBC_URL", infra.postgres().jdbcUrl(service.database()),
@@ -107,7 +122,14 @@ public final class LocalStack {
                 "DRYDOCK_REGISTRY_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_REGISTRY_PORT"),
                 // task-service runs its cmd steps there
                 "DRYDOCK_INSTANCES_URL", "http://127.0.0.1:" + intEnv("DRYDOCK_INSTANCES_PORT"),
-                "DRYDOCK_DATA_DIR", dataDir.toString());
+                "DRYDOCK_DATA_DIR", dataDir.toString()));
+        // a site of a geo-replicated deployment (SiteSettings): the registry service takes these as they are
+        for (String name : List.of("DRYDOCK_SITE_NAME", "DRYDOCK_SITE_PEERS", "DRYDOCK_REPLICATION_SECRET")) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                env.put(name, value);
+            }
+        }
         log("starting " + service.name() + " (" + service.module() + ")");
         return SupervisedProcess.start(service.module(), command, env, "TERM",
                 logs.resolve(service.module() + ".log"), 30);

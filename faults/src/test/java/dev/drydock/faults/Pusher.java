@@ -87,9 +87,11 @@ final class Pusher {
         return digest;
     }
 
+    /** The upload's next URL, at the stack's address (an absolute one names a login server no DNS knows). */
     private String location(HttpResponse<String> response) {
-        String location = response.headers().firstValue("Location").orElseThrow();
-        return location.startsWith("/") ? stack.url(stack.registryPort, location).toString() : location;
+        URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+        return stack.url(stack.registryPort, location.getRawPath()
+                + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery())).toString();
     }
 
     private static void expect(HttpResponse<String> response, int status, String step) throws Refused {

@@ -42,7 +42,13 @@ final class StackUnderTest implements AutoCloseable {
     final int instancesPort;
     final int postgresPort;
     final int kafkaPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: an h2c upgrade carrying a login server as Host is refused by the server's HTTP/2 side
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    /** More environment for drydock-stack: a site's settings (TwoSitesTest). */
+    final Map<String, String> environment = new java.util.HashMap<>();
+    /** The login server /v2 requests of {@link #send} name (a named registry); null: the default registry. */
+    volatile String host;
 
     StackUnderTest() {
         try {
@@ -83,6 +89,7 @@ final class StackUnderTest implements AutoCloseable {
         env.put("DRYDOCK_KAFKA_PORT", String.valueOf(kafkaPort));
         env.put("DRYDOCK_INSTALL_CLI", "no");
         env.put("DRYDOCK_SERVICE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        env.putAll(environment);
         try {
             Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
@@ -162,8 +169,21 @@ final class StackUnderTest implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.header("Authorization", adminAuthorization()).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.header("Authorization", adminAuthorization()).timeout(Duration.ofSeconds(20))
+                .build();
+        return http.send(named(built), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(named(request.header("Authorization", adminAuthorization())
+                .timeout(Duration.ofSeconds(20)).build()), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A data-plane request addresses {@link #host} when one is set. */
+    private HttpRequest named(HttpRequest request) {
+        String path = request.uri().getPath();
+        return host == null || !(path.startsWith("/v2/") || path.startsWith("/acr/v1/")) ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).header("Host", host).build();
     }
 
     boolean ready(int port) {

@@ -278,8 +278,8 @@ public interface RegistryConfig {
         @WithDefault("10s")
         Duration configurationSync();
 
-        /** How often the replicator looks for due work when no new event woke it. */
-        @WithDefault("500ms")
+        /** How often the replicator looks for due work (retries) when no new event woke it. */
+        @WithDefault("1s")
         Duration poll();
 
         /** Copies the replicator runs at once (each of another repository). */

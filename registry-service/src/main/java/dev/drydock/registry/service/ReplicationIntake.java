@@ -77,7 +77,8 @@ public class ReplicationIntake {
         // no silent jump: a committed offset that retention removed is a gap to report (see poll)
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
-        // MirrorMaker creates a peer's topic when it first mirrors it: find it soon
+        // the site's operator creates the mirrored topics (the devstack does); this principal may not
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         settings.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5000);
         consumer = new KafkaConsumer<>(settings);
         consumer.subscribe(topics);

@@ -251,11 +251,11 @@ public class ReplicationService {
             }
         }).call(applied -> applied == ReplicaConfigurations.Applied.CREATED
                 ? sync(registry, home).replaceWithVoid() : Uni.createFrom().voidItem())
-                .map(ReplicaConfigurationsResult::new);
+                .map(applied -> new ReplicaConfigurationsResult(applied.name()));
     }
 
-    /** What applying a configuration did. */
-    public record ReplicaConfigurationsResult(ReplicaConfigurations.Applied applied) {
+    /** What applying a configuration did: CREATED or UPDATED. */
+    public record ReplicaConfigurationsResult(String applied) {
     }
 
     /** Removes this site's replica (the sites API, when its home deleted the replication). */

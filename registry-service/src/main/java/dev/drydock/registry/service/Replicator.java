@@ -52,7 +52,7 @@ public class Replicator {
                 .publishPercentileHistogram().register(meters);
     }
 
-    @Scheduled(every = "${drydock.registry.site.poll:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${drydock.registry.site.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> poll() {
         return sites.peers().isEmpty() ? Uni.createFrom().voidItem() : drain();

@@ -37,7 +37,7 @@ public class SitesResource {
     public Uni<JsonObject> configure(@PathParam("registry") String registry, @HeaderParam(SITE_HEADER) String caller,
             JsonObject configuration) {
         return replications.applyConfiguration(registry, configuration, caller)
-                .map(result -> new JsonObject().put("applied", result.applied().name()));
+                .map(result -> new JsonObject().put("applied", result.applied()));
     }
 
     @DELETE
