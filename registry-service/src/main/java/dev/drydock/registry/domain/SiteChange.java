@@ -1,6 +1,7 @@
 package dev.drydock.registry.domain;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * When and on which site a client made a change: the clock of geo-replication's last-writer-wins rule. Of two
@@ -9,6 +10,11 @@ import java.time.Instant;
  * @param site the site's name, "" for a change made without sites configured
  */
 public record SiteChange(Instant at, String site) implements Comparable<SiteChange> {
+
+    /** Microseconds, as PostgreSQL keeps them: a change read back from a tag must equal the one written. */
+    public SiteChange {
+        at = at.truncatedTo(ChronoUnit.MICROS);
+    }
 
     @Override
     public int compareTo(SiteChange other) {

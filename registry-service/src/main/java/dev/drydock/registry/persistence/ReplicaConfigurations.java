@@ -81,8 +81,9 @@ public class ReplicaConfigurations {
         return columns(tx, "registry").chain(registryColumns -> columns(tx, "scope_map").chain(scopeColumns ->
                 columns(tx, "repository_token").chain(tokenColumns -> {
                     String set = String.join(", ", registryColumns);
-                    Uni<Void> registry = tx.preparedQuery("update registry set home_site = $2, (" + set + ") = "
-                                    + "(select " + set + " from jsonb_populate_record(null::registry, $3)) where id = $1")
+                    // the row itself is the base: a setting the home does not send (an older version) stays
+                    Uni<Void> registry = tx.preparedQuery("update registry r set home_site = $2, (" + set + ") = "
+                                    + "(select " + set + " from jsonb_populate_record(r, $3)) where id = $1")
                             .execute(Tuple.of(registryId, home, configuration.getJsonObject("registry")))
                             .replaceWithVoid();
                     return registry

@@ -107,6 +107,11 @@ public class ReplicationIntake {
         return Set.copyOf(gaps);
     }
 
+    /** A peer whose content this site may lack until a full sync (a first copy that failed). */
+    public void needsSync(String peer) {
+        gaps.add(peer);
+    }
+
     public void synced(String peer) {
         gaps.remove(peer);
     }

@@ -250,7 +250,14 @@ public class ReplicationService {
                 LOG.infof("replication: replica of %s created from site %s; copying its content", registry, home);
             }
         }).call(applied -> applied == ReplicaConfigurations.Applied.CREATED
-                ? sync(registry, home).replaceWithVoid() : Uni.createFrom().voidItem())
+                ? sync(registry, home).replaceWithVoid().onFailure().recoverWithUni(e -> {
+                    // the replica stands; its content follows by a sync the status asks for
+                    LOG.warnf("replication: the first copy of %s from %s failed (%s); the status says needs sync",
+                            registry, home, e.getMessage());
+                    intake.needsSync(home);
+                    return Uni.createFrom().voidItem();
+                })
+                : Uni.createFrom().voidItem())
                 .map(applied -> new ReplicaConfigurationsResult(applied.name()));
     }
 

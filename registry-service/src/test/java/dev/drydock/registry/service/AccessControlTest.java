@@ -56,14 +56,18 @@ class AccessControlTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // a fifth of ACR's limits: a Standard identity may read 1,000 times a minute, write 200 times
-            return Map.of("drydock.registry.auth.enabled", "true",
-                    "drydock.registry.auth.management-password", ADMIN_PASSWORD,
-                    "drydock.registry.auth.task-service-secret", "task-secret",
-                    "drydock.registry.auth.instance-service-secret", "instance-secret",
-                    "drydock.registry.auth.rate-limit-scale", "0.2",
+            return Map.ofEntries(Map.entry("drydock.registry.auth.enabled", "true"),
+                    Map.entry("drydock.registry.auth.management-password", ADMIN_PASSWORD),
+                    Map.entry("drydock.registry.auth.task-service-secret", "task-secret"),
+                    Map.entry("drydock.registry.auth.instance-service-secret", "instance-secret"),
+                    Map.entry("drydock.registry.auth.rate-limit-scale", "0.2"),
                     // long enough that a loaded machine's test sees a block before it ends
-                    "drydock.registry.auth.throttle.first-block",
-                    CredentialLifecycleTest.FIRST_BLOCK_SECONDS + "s");
+                    Map.entry("drydock.registry.auth.throttle.first-block",
+                            CredentialLifecycleTest.FIRST_BLOCK_SECONDS + "s"),
+                    // a site whose one peer never answers (SitesAccessTest)
+                    Map.entry("drydock.registry.site.name", "here"),
+                    Map.entry("drydock.registry.site.peers", "there=http://127.0.0.1:9"),
+                    Map.entry("drydock.registry.auth.replication-secret", SitesAccessTest.REPLICATION_SECRET));
         }
     }
 
