@@ -7,7 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,8 +40,8 @@ public class Replications {
     }
 
     /** Creates the replication; null when the registry has one in that location. */
-    public Uni<Replication> create(SqlClient client, long registryId, String location, boolean regionEndpointEnabled) {
-        return client.preparedQuery("insert into replication (registry_id, location, region_endpoint_enabled) "
+    public Uni<Replication> create(long registryId, String location, boolean regionEndpointEnabled) {
+        return pool.preparedQuery("insert into replication (registry_id, location, region_endpoint_enabled) "
                         + "values ($1, $2, $3) on conflict do nothing returning " + COLUMNS)
                 .execute(Tuple.of(registryId, location, regionEndpointEnabled)).map(Replications::first);
     }
@@ -57,10 +56,10 @@ public class Replications {
                 .execute(Tuple.of(registryId, location)).map(Replications::first);
     }
 
-    /** Every replication this site is the home of, with its registry's name. */
+    /** Every replication this site is the home of (Deleting ones too), with its registry's name. */
     public Uni<List<Map.Entry<String, Replication>>> homed() {
         return pool.query("select r.name, " + prefixed("p") + " from replication p join registry r on r.id = "
-                + "p.registry_id where r.home_site is null and p.provisioning_state <> 'Deleting' order by r.name")
+                + "p.registry_id where r.home_site is null order by r.name")
                 .execute().map(rows -> {
                     List<Map.Entry<String, Replication>> all = new ArrayList<>();
                     for (Row row : rows) {

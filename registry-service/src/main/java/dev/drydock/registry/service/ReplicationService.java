@@ -12,7 +12,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -49,11 +48,10 @@ public class ReplicationService {
     private final Authenticator authenticator;
     private final ReplicationIntake intake;
     private final Replicator replicator;
-    private final Pool pool;
 
     ReplicationService(Replications replications, ReplicaConfigurations configurations, RegistryService registries,
             SiteClient sitesApi, Sites sites, Authenticator authenticator, ReplicationIntake intake,
-            Replicator replicator, Pool pool) {
+            Replicator replicator) {
         this.replications = replications;
         this.configurations = configurations;
         this.registries = registries;
@@ -62,7 +60,6 @@ public class ReplicationService {
         this.authenticator = authenticator;
         this.intake = intake;
         this.replicator = replicator;
-        this.pool = pool;
     }
 
     public Uni<Replication> create(String registryName, String location, boolean regionEndpointEnabled) {
@@ -76,7 +73,7 @@ public class ReplicationService {
                         + (sites.peers().isEmpty() ? "none (drydock.registry.site.peers)"
                         : String.join(", ", sites.peers().keySet())));
             }
-            return replications.create(pool, registry.id(), location, regionEndpointEnabled)
+            return replications.create(registry.id(), location, regionEndpointEnabled)
                     .invoke(created -> {
                         if (created == null) {
                             throw new Refusal(Refusal.Kind.CONFLICT, registry.name() + " is already replicated to "
@@ -113,7 +110,7 @@ public class ReplicationService {
                 .map(answer -> answer.ok() ? new JsonObject(answer.body())
                         : new JsonObject().put("error", "site " + location + " answered " + answer.status()))
                 .onFailure().recoverWithItem(e -> new JsonObject().put("error", "site " + location
-                        + " cannot be reached: " + e.getMessage()));
+                        + " cannot be reached: " + reason(e)));
     }
 
     /** This site's replicator, for the registry. */
@@ -163,7 +160,7 @@ public class ReplicationService {
                         : replications.reported(registryId, location, "Deleting", "online",
                                 "the site refused the deletion: " + answer.status(), null))
                 .onFailure().recoverWithUni(e -> replications.reported(registryId, location, "Deleting", "offline",
-                        "the site cannot be reached: " + e.getMessage(), null));
+                        "the site cannot be reached: " + reason(e), null));
     }
 
     /**
@@ -192,10 +189,10 @@ public class ReplicationService {
                                     : replications.reported(registryId, location,
                                     "Creating".equals(current.provisioningState()) ? "Failed"
                                             : current.provisioningState(), "online",
-                                    "the site refused the replica: " + answer.status() + " " + answer.body(), null))
+                                    "the site refused the replica: " + answer.status() + " " + brief(answer.body()), null))
                             .onFailure().recoverWithUni(e -> replications.reported(registryId, location,
                                     current.provisioningState(), "offline",
-                                    "the site cannot be reached: " + e.getMessage(), null));
+                                    "the site cannot be reached: " + reason(e), null));
                 });
             });
         });
@@ -209,19 +206,17 @@ public class ReplicationService {
         if (sites.peers().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.query("select r.name, r.id, p.location, p.provisioning_state from replication p join registry r "
-                        + "on r.id = p.registry_id where r.home_site is null").execute()
-                .chain(rows -> {
+        return replications.homed()
+                .chain(all -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (var row : rows) {
-                        String name = row.getString(0);
-                        long id = row.getLong(1);
-                        String location = row.getString(2);
-                        if (!sites.isPeer(location)) {
+                    for (Map.Entry<String, Replication> entry : all) {
+                        Replication r = entry.getValue();
+                        if (!sites.isPeer(r.location())) {
                             continue;
                         }
-                        chain = chain.chain(() -> "Deleting".equals(row.getString(3))
-                                ? removeReplica(name, id, location) : provision(name, id, location, false));
+                        chain = chain.chain(() -> "Deleting".equals(r.provisioningState())
+                                ? removeReplica(entry.getKey(), r.registryId(), r.location())
+                                : provision(entry.getKey(), r.registryId(), r.location(), false));
                     }
                     return chain;
                 })
@@ -359,6 +354,15 @@ public class ReplicationService {
                         + registry.homeSite() + " configures its replications");
             }
         });
+    }
+
+    /** Why a call to a site failed, in words (a refused connection has no message of its own). */
+    private static String reason(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String brief(String body) {
+        return body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "…" : body;
     }
 
     static String fingerprint(JsonObject configuration) {
