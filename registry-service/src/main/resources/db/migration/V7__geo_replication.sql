@@ -25,16 +25,20 @@ create table replication (
     primary key (registry_id, location)
 );
 
--- Content to copy from a peer, one row per event: applied in order per repository, retried with back-off.
+-- Changes to copy from a peer, one row per event: applied in order per repository, retried with back-off. A push
+-- or a deletion names a manifest; an untag a tag (and the manifest it pointed at); a lock change a repository, a
+-- tag or a manifest, with the locks afterwards.
 create table replication_task (
     id          bigint generated always as identity primary key,
     peer        text        not null,
     event_id    text        not null,
     registry    text        not null,
     repository  text        not null,
-    kind        text        not null check (kind in ('push', 'delete')),
-    digest      text        not null,
+    kind        text        not null check (kind in ('push', 'delete', 'untag', 'lock')),
+    digest      text,
     tag         text,
+    -- a lock change: {"deleteEnabled": …, "writeEnabled": …, "listEnabled": …, "readEnabled": …}
+    attributes  jsonb,
     -- the source's commit time of the change and the site a client made it on: the last-writer-wins clock
     changed_at  timestamptz not null,
     origin_site text        not null,

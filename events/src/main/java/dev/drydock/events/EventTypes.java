@@ -1,9 +1,11 @@
 package dev.drydock.events;
 
 import dev.drydock.events.instance.InstanceGroupChanged;
+import dev.drydock.events.registry.AttributesChanged;
 import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.events.registry.ImageDeleted;
 import dev.drydock.events.registry.ImagePushed;
+import dev.drydock.events.registry.TagDeleted;
 import dev.drydock.events.source.SourceCommitPushed;
 import dev.drydock.events.task.TaskRunChanged;
 
@@ -19,6 +21,14 @@ public final class EventTypes {
 
     public static final EventType<ImageDeleted> IMAGE_DELETED = new EventType<>(
             "dev.drydock.registry.image.deleted", Topics.REGISTRY_EVENTS, ImageDeleted.class,
+            e -> e.registry() + "/" + e.repository());
+
+    public static final EventType<TagDeleted> TAG_DELETED = new EventType<>(
+            "dev.drydock.registry.tag.deleted", Topics.REGISTRY_EVENTS, TagDeleted.class,
+            e -> e.registry() + "/" + e.repository());
+
+    public static final EventType<AttributesChanged> ATTRIBUTES_CHANGED = new EventType<>(
+            "dev.drydock.registry.attributes.changed", Topics.REGISTRY_EVENTS, AttributesChanged.class,
             e -> e.registry() + "/" + e.repository());
 
     public static final EventType<BaseImageUpdated> BASE_IMAGE_UPDATED = new EventType<>(
@@ -38,8 +48,8 @@ public final class EventTypes {
             InstanceGroupChanged::group);
 
     public static final List<EventType<?>> ALL = List.of(
-            IMAGE_PUSHED, IMAGE_DELETED, BASE_IMAGE_UPDATED, SOURCE_COMMIT_PUSHED, TASK_RUN_CHANGED,
-            INSTANCE_GROUP_CHANGED);
+            IMAGE_PUSHED, IMAGE_DELETED, TAG_DELETED, ATTRIBUTES_CHANGED, BASE_IMAGE_UPDATED, SOURCE_COMMIT_PUSHED,
+            TASK_RUN_CHANGED, INSTANCE_GROUP_CHANGED);
 
     private EventTypes() {
     }

@@ -47,6 +47,8 @@ class EventTypesTest {
         assertEquals(Set.of("registry", "repository", "digest", "mediaType", "actor", "pushedAt"),
                 requiredFields(EventTypes.IMAGE_PUSHED));
         assertEquals(Set.of("registry", "repository", "digest"), requiredFields(EventTypes.IMAGE_DELETED));
+        assertEquals(Set.of("registry", "repository", "tag", "digest"), requiredFields(EventTypes.TAG_DELETED));
+        assertEquals(Set.of("registry", "repository"), requiredFields(EventTypes.ATTRIBUTES_CHANGED));
         assertEquals(Set.of("registry", "base", "newDigest"), requiredFields(EventTypes.BASE_IMAGE_UPDATED));
         assertEquals(Set.of("repositoryUrl", "branch", "commit"), requiredFields(EventTypes.SOURCE_COMMIT_PUSHED));
         assertEquals(Set.of("registry", "runId", "runType", "status"), requiredFields(EventTypes.TASK_RUN_CHANGED));

@@ -44,6 +44,7 @@ class TwoSitesTest {
     private static StackUnderTest east;
     private static HttpServer hooks;
     private static final List<String> DELIVERIES = new CopyOnWriteArrayList<>();
+    private static Pusher.Pushed before;
 
     @BeforeAll
     static void up() throws Exception {
@@ -71,6 +72,10 @@ class TwoSitesTest {
 
         expect(201, management(west, "POST", "/api/v1/registries",
                 "{\"name\":\"" + REGISTRY + "\",\"sku\":{\"name\":\"Premium\"}}"));
+        west.host = REGISTRY + ".drydock.localhost:" + west.registryPort;
+        east.host = REGISTRY + ".drydock.localhost:" + east.registryPort;
+        // held before the replication exists: the new replica copies it (a full sync with its home)
+        before = new Pusher(west).push("apps/before");
         HttpResponse<String> replication = management(west, "POST", "/api/v1/registries/" + REGISTRY
                 + "/replications", "{\"location\":\"east\"}");
         expect(201, replication);
@@ -85,8 +90,6 @@ class TwoSitesTest {
                     "{\"name\":\"hook" + name + "\",\"serviceUri\":\"http://127.0.0.1:" + hooks.getAddress().getPort()
                             + "/" + name + "\",\"actions\":[\"push\",\"delete\"]}"));
         }
-        west.host = REGISTRY + ".drydock.localhost:" + west.registryPort;
-        east.host = REGISTRY + ".drydock.localhost:" + east.registryPort;
     }
 
     @AfterAll
@@ -157,6 +160,28 @@ class TwoSitesTest {
 
     @Test
     @Order(2)
+    void whatTheHomeHeldBeforeTheReplicationIsCopiedAndUntagsAndLocksFollow() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> before.digest().equals(
+                digestOfOrNull(east, "apps/before", "v1")));
+        // a lock set at west holds at east
+        expect(200, west.send(HttpRequest.newBuilder(west.url(west.registryPort, "/acr/v1/apps/before/_tags/v1"))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"writeEnabled\":false}"))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !JSON.readTree(east.send(HttpRequest.newBuilder(
+                        east.url(east.registryPort, "/acr/v1/apps/before/_tags/v1"))).body())
+                .at("/tag/changeableAttributes/writeEnabled").asBoolean(true));
+        // a tag deleted at west goes at east; its manifest stays at both
+        Pusher.Pushed tagged = new Pusher(west).push("apps/untagged");
+        await().atMost(Duration.ofSeconds(60)).until(() -> tagged.digest().equals(
+                digestOfOrNull(east, "apps/untagged", "v1")));
+        expect(202, west.send(HttpRequest.newBuilder(west.url(west.registryPort,
+                "/v2/apps/untagged/manifests/v1")).DELETE()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> digestOfOrNull(east, "apps/untagged", "v1") == null);
+        assertEquals(tagged.digest(), digestOfOrNull(east, "apps/untagged", tagged.digest()));
+    }
+
+    @Test
+    @Order(3)
     void aDeleteOnEastIsGoneOnWest() throws Exception {
         Pusher.Pushed image = new Pusher(west).push("apps/deleted");
         await().atMost(Duration.ofSeconds(60)).until(() -> image.digest().equals(
@@ -171,7 +196,7 @@ class TwoSitesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aTagMovedOnBothSitesAtOnceEndsOnOneDigestEverywhere() throws Exception {
         for (int round = 0; round < 3; round++) {
             CompletableFuture<Pusher.Pushed> a = CompletableFuture.supplyAsync(() -> push(west, "apps/race"));
@@ -190,7 +215,7 @@ class TwoSitesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void eastAwayDuring50PushesToWestHasEveryImageAfterItReturns() throws Exception {
         StackUnderTest.Command stopped = east.run("down");
         assertEquals(0, stopped.status(), stopped.output());
@@ -221,6 +246,26 @@ class TwoSitesTest {
         }
         HttpResponse<String> status = management(west, "GET", "/api/v1/registries/" + REGISTRY
                 + "/replications/east/status", null);
+        assertEquals(200, status.statusCode(), status.body());
+        JsonNode outage = null;
+        for (JsonNode repository : JSON.readTree(status.body()).get("repositories")) {
+            if (repository.get("repository").asText().equals("outage/image-49")) {
+                outage = repository;
+            }
+        }
+        assertTrue(outage != null && outage.get("pending").asLong() == 0 && outage.get("applied").asLong() == 1,
+                status.body());
+        // the lag is a metric too
+        String metrics = Files.readString(east.drydockHome().resolve("service-secrets.env")).lines()
+                .filter(l -> l.startsWith("DRYDOCK_METRICS_PASSWORD=")).findFirst().orElseThrow().substring(25);
+        HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        east.url(east.registryPort, "/q/metrics")).header("Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString(("metrics:" + metrics)
+                        .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scraped.statusCode());
+        String count = scraped.body().lines().filter(l -> l.startsWith("drydock_replication_lag_seconds_count"))
+                .findFirst().orElseThrow(() -> new AssertionError("no drydock_replication_lag_seconds"));
+        assertTrue(Double.parseDouble(count.substring(count.lastIndexOf(' ') + 1)) >= 50, count);
         report("east's status from west: %s", status.body().length() > 300 ? status.body().substring(0, 300)
                 : status.body());
     }

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,8 +62,8 @@ public class Metadata {
                 });
     }
 
-    public Uni<ChangeableAttributes> updateRepository(long repositoryId, ChangeableAttributes a) {
-        return pool.preparedQuery("""
+    public Uni<ChangeableAttributes> updateRepository(SqlClient client, long repositoryId, ChangeableAttributes a) {
+        return client.preparedQuery("""
                 update repository set delete_enabled = $2, write_enabled = $3, list_enabled = $4, read_enabled = $5,
                        updated_at = now() where id = $1""")
                 .execute(attributeTuple(repositoryId, a)).replaceWith(a);
@@ -88,8 +89,8 @@ public class Metadata {
                 .map(rows -> rows.size() == 0 ? null : tag(rows.iterator().next()));
     }
 
-    public Uni<Boolean> updateTag(long repositoryId, String name, ChangeableAttributes a) {
-        return updateAttributes("tag", "name", repositoryId, name, a);
+    public Uni<Boolean> updateTag(SqlClient client, long repositoryId, String name, ChangeableAttributes a) {
+        return updateAttributes(client, "tag", "name", repositoryId, name, a);
     }
 
     public Uni<List<ManifestMetadata>> manifests(long repositoryId, MetadataOrder order, String last, int limit) {
@@ -108,14 +109,14 @@ public class Metadata {
                 .map(rows -> rows.size() == 0 ? null : manifest(rows.iterator().next()));
     }
 
-    public Uni<Boolean> updateManifest(long repositoryId, String digest, ChangeableAttributes a) {
-        return updateAttributes("manifest", "digest", repositoryId, digest, a);
+    public Uni<Boolean> updateManifest(SqlClient client, long repositoryId, String digest, ChangeableAttributes a) {
+        return updateAttributes(client, "manifest", "digest", repositoryId, digest, a);
     }
 
     /** Sets the locks of the tag or manifest {@code key = value} of the repository, and its lastUpdateTime. */
-    private Uni<Boolean> updateAttributes(String table, String key, long repositoryId, String value,
-            ChangeableAttributes a) {
-        return pool.preparedQuery("update " + table + " set delete_enabled = $2, write_enabled = $3,"
+    private static Uni<Boolean> updateAttributes(SqlClient client, String table, String key, long repositoryId,
+            String value, ChangeableAttributes a) {
+        return client.preparedQuery("update " + table + " set delete_enabled = $2, write_enabled = $3,"
                         + " list_enabled = $4, read_enabled = $5, updated_at = now()"
                         + " where repository_id = $1 and " + key + " = $6")
                 .execute(attributeTuple(repositoryId, a).addString(value)).map(r -> r.rowCount() == 1);

@@ -1,9 +1,11 @@
 package dev.drydock.registry.persistence;
 
+import dev.drydock.registry.domain.ChangeableAttributes;
 import dev.drydock.registry.domain.Replication;
 import dev.drydock.registry.domain.ReplicationTask;
 import dev.drydock.registry.domain.SiteChange;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -26,7 +28,7 @@ public class Replications {
     private static final String COLUMNS = "registry_id, location, region_endpoint_enabled, provisioning_state, "
             + "status, status_message, status_at, created_at";
     private static final String TASK_COLUMNS =
-            "id, peer, event_id, registry, repository, kind, digest, tag, changed_at, origin_site, attempts";
+            "id, peer, event_id, registry, repository, kind, digest, tag, changed_at, origin_site, attempts, attributes";
 
     /** Per peer and repository: copies waiting, the oldest one's error, and the last applied with its lag. */
     public record RepositoryStatus(String peer, String repository, long pending, String lastError, Long applied,
@@ -111,15 +113,19 @@ public class Replications {
                 .execute(Tuple.of(registry, self, peer)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
-    /** Queues a copy; false when that event was queued before (a redelivery). */
-    public Uni<Boolean> enqueue(String peer, String eventId, String registry, String repository,
-            ReplicationTask.Kind kind, String digest, String tag, SiteChange change) {
+    /** Queues a change; false when that event was queued before (a redelivery). */
+    public Uni<Boolean> enqueue(ReplicationTask task) {
+        ChangeableAttributes a = task.attributes();
         return pool.preparedQuery("""
                 insert into replication_task (peer, event_id, registry, repository, kind, digest, tag, changed_at,
-                    origin_site) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing""")
-                .execute(Tuple.tuple().addString(peer).addString(eventId).addString(registry).addString(repository)
-                        .addString(kind.name().toLowerCase(Locale.ROOT)).addString(digest).addString(tag)
-                        .addOffsetDateTime(change.at().atOffset(ZoneOffset.UTC)).addString(change.site()))
+                    origin_site, attributes) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing""")
+                .execute(Tuple.tuple().addString(task.peer()).addString(task.eventId()).addString(task.registry())
+                        .addString(task.repository()).addString(task.kind().name().toLowerCase(Locale.ROOT))
+                        .addString(task.digest()).addString(task.tag())
+                        .addOffsetDateTime(task.change().at().atOffset(ZoneOffset.UTC)).addString(task.change().site())
+                        .addValue(a == null ? null : new JsonObject().put("deleteEnabled", a.deleteEnabled())
+                                .put("writeEnabled", a.writeEnabled()).put("listEnabled", a.listEnabled())
+                                .put("readEnabled", a.readEnabled())))
                 .map(r -> r.rowCount() == 1);
     }
 
@@ -216,10 +222,13 @@ public class Replications {
     }
 
     private static ReplicationTask task(Row row) {
+        JsonObject a = (JsonObject) row.getValue(11);
         return new ReplicationTask(row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
                 row.getString(4), ReplicationTask.Kind.valueOf(row.getString(5).toUpperCase(Locale.ROOT)),
-                row.getString(6), row.getString(7), new SiteChange(row.getOffsetDateTime(8).toInstant(),
-                row.getString(9)), row.getInteger(10));
+                row.getString(6), row.getString(7), a == null ? null : new ChangeableAttributes(
+                        a.getBoolean("deleteEnabled"), a.getBoolean("writeEnabled"), a.getBoolean("listEnabled"),
+                        a.getBoolean("readEnabled")),
+                new SiteChange(row.getOffsetDateTime(8).toInstant(), row.getString(9)), row.getInteger(10));
     }
 
     private static String prefixed(String alias) {

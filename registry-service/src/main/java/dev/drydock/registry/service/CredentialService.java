@@ -51,7 +51,7 @@ public class CredentialService {
             default -> throw Refusal.invalid("name is password or password2");
         };
         String value = PasswordHash.generate();
-        return registries.get(registryName)
+        return registries.configurable(registryName)
                 .call(registry -> Blocking.run(() -> PasswordHash.hash(value))
                         .chain(hash -> credentials.setAdminPassword(registry.id(), n, hash)))
                 .invoke(registry -> {
@@ -78,7 +78,7 @@ public class CredentialService {
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid(e.getMessage());
         }
-        return registries.get(registryName).call(registry -> credentials.scopeMap(registry.id(), name)
+        return registries.configurable(registryName).call(registry -> credentials.scopeMap(registry.id(), name)
                         .chain(existing -> {
                             if (create && existing != null) {
                                 throw new Refusal(Refusal.Kind.CONFLICT, "scope map " + name + " exists already");
@@ -125,7 +125,7 @@ public class CredentialService {
         if (name.startsWith("_")) {
             throw new Refusal(Refusal.Kind.CONFLICT, "system scope maps cannot be deleted");
         }
-        return registries.get(registryName).chain(registry -> credentials.tokensUsing(registry.id(), name)
+        return registries.configurable(registryName).chain(registry -> credentials.tokensUsing(registry.id(), name)
                 .chain(users -> {
                     if (users > 0) {
                         throw new Refusal(Refusal.Kind.CONFLICT, users + " tokens use scope map " + name);
@@ -143,7 +143,7 @@ public class CredentialService {
         if (name == null || !TOKEN_NAME.matcher(name).matches()) {
             throw Refusal.invalid("token names are 5 to 50 letters, digits and dashes");
         }
-        return registries.get(registryName).chain(registry -> requireScopeMap(registry, scopeMap)
+        return registries.configurable(registryName).chain(registry -> requireScopeMap(registry, scopeMap)
                 .chain(() -> credentials.createToken(registry.id(), name, scopeMap, enabled))
                 .chain(created -> {
                     if (!created) {
@@ -157,7 +157,7 @@ public class CredentialService {
     }
 
     public Uni<Void> updateToken(String registryName, String name, String scopeMap, Boolean enabled) {
-        return registries.get(registryName).chain(registry -> credentials.token(registry.id(), name).chain(token -> {
+        return registries.configurable(registryName).chain(registry -> credentials.token(registry.id(), name).chain(token -> {
             if (token == null) {
                 throw Refusal.notFound("token " + name);
             }
@@ -170,7 +170,7 @@ public class CredentialService {
     /** A new value for password1 or password2 of the token, with an optional expiry; returned once. */
     public Uni<NewPassword> regenerateTokenPassword(String registryName, String name, String which, Instant expiry) {
         int n = passwordNumber(which);
-        return registries.get(registryName).chain(registry -> credentials.token(registry.id(), name).chain(token -> {
+        return registries.configurable(registryName).chain(registry -> credentials.token(registry.id(), name).chain(token -> {
             if (token == null) {
                 throw Refusal.notFound("token " + name);
             }
@@ -180,7 +180,7 @@ public class CredentialService {
 
     public Uni<Void> deleteTokenPassword(String registryName, String name, String which) {
         int n = passwordNumber(which);
-        return registries.get(registryName).chain(registry -> credentials.setTokenPassword(registry.id(), name, n,
+        return registries.configurable(registryName).chain(registry -> credentials.setTokenPassword(registry.id(), name, n,
                 null, null)).invoke(updated -> {
                     if (!updated) {
                         throw Refusal.notFound("token " + name);
@@ -199,7 +199,7 @@ public class CredentialService {
     }
 
     public Uni<Void> deleteToken(String registryName, String name) {
-        return registries.get(registryName).chain(registry -> credentials.deleteToken(registry.id(), name))
+        return registries.configurable(registryName).chain(registry -> credentials.deleteToken(registry.id(), name))
                 .invoke(deleted -> {
                     if (!deleted) {
                         throw Refusal.notFound("token " + name);

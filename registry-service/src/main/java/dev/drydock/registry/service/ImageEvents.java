@@ -3,9 +3,11 @@ package dev.drydock.registry.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.events.EventTypes;
+import dev.drydock.events.registry.AttributesChanged;
 import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.events.registry.ImageDeleted;
 import dev.drydock.events.registry.ImagePushed;
+import dev.drydock.events.registry.TagDeleted;
 import dev.drydock.outbox.OutboxWriter;
 import dev.drydock.registry.domain.Origin;
 import dev.drydock.registry.domain.Registry;
@@ -54,6 +56,17 @@ public class ImageEvents {
         Target target = new Target(event.repository(), null, event.digest(), mediaType, -1);
         return outbox.append(tx, EventTypes.IMAGE_DELETED, event, subject(event.repository(), null))
                 .chain(() -> notifyWebhooks(tx, registry, "delete", target, event.tags(), origin));
+    }
+
+    /** A tag deleted by itself: for other sites' replicators (no webhook action exists for it, as on ACR). */
+    public Uni<Void> tagDeleted(SqlConnection tx, TagDeleted event) {
+        return outbox.append(tx, EventTypes.TAG_DELETED, event, subject(event.repository(), event.tag()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> attributesChanged(SqlConnection tx, AttributesChanged event) {
+        return outbox.append(tx, EventTypes.ATTRIBUTES_CHANGED, event, subject(event.repository(), event.tag()))
+                .replaceWithVoid();
     }
 
     public Uni<Void> baseUpdated(SqlConnection tx, BaseImageUpdated event) {

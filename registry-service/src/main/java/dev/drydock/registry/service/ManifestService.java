@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.events.registry.BaseImageUpdated;
 import dev.drydock.events.registry.ImageDeleted;
 import dev.drydock.events.registry.ImagePushed;
+import dev.drydock.events.registry.TagDeleted;
 import dev.drydock.oci.Descriptor;
 import dev.drydock.oci.DigestAlgorithm;
 import dev.drydock.oci.Manifest;
@@ -346,14 +347,14 @@ public class ManifestService {
                     return reference.isDigest()
                             ? deleteManifest(tx, registry, name, repository, reference.digest().toString(),
                                     local(origin))
-                            : untag(tx, registry, name, repository, reference.tag());
+                            : untag(tx, registry, name, repository, reference.tag(), origin);
                 }));
         return removed.chain(done -> done ? Uni.createFrom().voidItem()
                 : unknown(registry.id(), name, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + name));
     }
 
     private Uni<Boolean> untag(SqlConnection tx, Registry registry, RepositoryName name,
-            Repositories.Locked repository, String tag) {
+            Repositories.Locked repository, String tag, Origin origin) {
         return manifests.tagStates(tx, repository.id(), List.of(tag)).chain(states -> {
             TagState state = states.get(tag);
             if (state == null) {
@@ -364,7 +365,10 @@ public class ManifestService {
             }
             Uni<Void> kept = registry.softDelete().enabled()
                     ? deleted.keepTag(tx, repository.id(), tag, state.digest()) : Uni.createFrom().voidItem();
-            return kept.chain(() -> manifests.untag(tx, repository.id(), tag));
+            Writer writer = local(origin);
+            return kept.chain(() -> manifests.untag(tx, repository.id(), tag))
+                    .call(() -> events.tagDeleted(tx, new TagDeleted(registry.name(), name.value(), tag,
+                            state.digest(), writer.eventSite(), writer.change().at())));
         });
     }
 
@@ -398,6 +402,26 @@ public class ManifestService {
                             }
                             return deleteTargets(tx, registry, name, repository, targets, writer).replaceWith(true);
                         }))));
+    }
+
+    /**
+     * Deletes a tag another site's client deleted, if it still points where it pointed there and did not move here
+     * since (the later change wins). False when it stays or is gone.
+     */
+    public Uni<Boolean> untagReplicated(Registry registry, RepositoryName name, String tag, String digest,
+            SiteChange change) {
+        return pool.withTransaction(tx -> repositories.lockForChange(tx, registry.id(), name.value())
+                .chain(repository -> repository == null ? Uni.createFrom().item(false)
+                        : manifests.tagStates(tx, repository.id(), List.of(tag)).chain(states -> {
+                            TagState state = states.get(tag);
+                            if (state == null || !state.digest().equals(digest)
+                                    || state.changed().isNewerThan(change)) {
+                                return Uni.createFrom().item(false);
+                            }
+                            Uni<Void> kept = registry.softDelete().enabled()
+                                    ? deleted.keepTag(tx, repository.id(), tag, digest) : Uni.createFrom().voidItem();
+                            return kept.chain(() -> manifests.untag(tx, repository.id(), tag));
+                        })));
     }
 
     /** What deleting a repository removed. */

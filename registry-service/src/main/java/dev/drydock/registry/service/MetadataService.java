@@ -11,10 +11,14 @@ import dev.drydock.registry.domain.RepositoryMetadata;
 import dev.drydock.registry.domain.TagMetadata;
 import dev.drydock.registry.persistence.Metadata;
 import dev.drydock.registry.persistence.Repositories;
+import dev.drydock.events.registry.AttributesChanged;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 
 /** ACR's metadata API over repositories, tags and manifests: attributes, listings in time order, locks. */
@@ -34,10 +38,16 @@ public class MetadataService {
 
     private final Metadata metadata;
     private final Repositories repositories;
+    private final Pool pool;
+    private final ImageEvents events;
+    private final Sites sites;
 
-    MetadataService(Metadata metadata, Repositories repositories) {
+    MetadataService(Metadata metadata, Repositories repositories, Pool pool, ImageEvents events, Sites sites) {
         this.metadata = metadata;
         this.repositories = repositories;
+        this.pool = pool;
+        this.events = events;
+        this.sites = sites;
     }
 
     public Uni<RepositoryMetadata> repository(Registry registry, RepositoryName name) {
@@ -50,10 +60,11 @@ public class MetadataService {
     }
 
     public Uni<RepositoryMetadata> updateRepository(Registry registry, RepositoryName name, AttributeChange change) {
-        return repository(registry, name).chain(repo -> metadata.updateRepository(repo.id(),
-                        change.applyTo(repo.attributes()))
+        return repository(registry, name).chain(repo -> pool.withTransaction(tx -> metadata.updateRepository(tx,
+                        repo.id(), change.applyTo(repo.attributes()))
+                        .call(a -> announce(tx, registry, name, null, null, a))))
                 .invoke(a -> LOG.infof("repository %s/%s attributes now %s", registry.name(), name, a))
-                .chain(() -> repository(registry, name)));
+                .chain(() -> repository(registry, name));
     }
 
     public Uni<List<TagMetadata>> tags(Registry registry, RepositoryName name, MetadataOrder order, String last,
@@ -68,7 +79,11 @@ public class MetadataService {
 
     public Uni<TagMetadata> updateTag(Registry registry, RepositoryName name, String tag, AttributeChange change) {
         return repository(registry, name).chain(repo -> tag(registry, name, tag)
-                .chain(current -> metadata.updateTag(repo.id(), tag, change.applyTo(current.attributes())))
+                .chain(current -> pool.withTransaction(tx -> {
+                    ChangeableAttributes after = change.applyTo(current.attributes());
+                    return metadata.updateTag(tx, repo.id(), tag, after)
+                            .call(() -> announce(tx, registry, name, tag, null, after));
+                }))
                 .invoke(() -> LOG.infof("tag %s/%s:%s attributes changed", registry.name(), name, tag))
                 .chain(() -> metadata.tag(repo.id(), tag)));
     }
@@ -87,8 +102,40 @@ public class MetadataService {
     public Uni<ManifestMetadata> updateManifest(Registry registry, RepositoryName name, String digest,
             AttributeChange change) {
         return repository(registry, name).chain(repo -> manifest(registry, name, digest)
-                .chain(current -> metadata.updateManifest(repo.id(), digest, change.applyTo(current.attributes())))
+                .chain(current -> pool.withTransaction(tx -> {
+                    ChangeableAttributes after = change.applyTo(current.attributes());
+                    return metadata.updateManifest(tx, repo.id(), digest, after)
+                            .call(() -> announce(tx, registry, name, null, digest, after));
+                }))
                 .invoke(() -> LOG.infof("manifest %s/%s@%s attributes changed", registry.name(), name, digest))
                 .chain(() -> metadata.manifest(repo.id(), digest)));
+    }
+
+    /**
+     * Sets locks as another site's client set them (geo-replication); nothing is announced again. False when this
+     * site lacks the tag, manifest or repository.
+     */
+    public Uni<Boolean> applyReplicatedAttributes(Registry registry, RepositoryName name, String tag, String digest,
+            ChangeableAttributes attributes) {
+        return metadata.repository(registry.id(), name.value()).chain(repo -> {
+            if (repo == null) {
+                return Uni.createFrom().item(false);
+            }
+            if (tag != null) {
+                return metadata.updateTag(pool, repo.id(), tag, attributes);
+            }
+            if (digest != null) {
+                return metadata.updateManifest(pool, repo.id(), digest, attributes);
+            }
+            return metadata.updateRepository(pool, repo.id(), attributes).replaceWith(true);
+        });
+    }
+
+    private Uni<Void> announce(SqlConnection tx, Registry registry, RepositoryName name, String tag, String digest,
+            ChangeableAttributes a) {
+        String site = sites.selfOrBlank();
+        return events.attributesChanged(tx, new AttributesChanged(registry.name(), name.value(), tag, digest,
+                a.deleteEnabled(), a.writeEnabled(), a.listEnabled(), a.readEnabled(), site.isEmpty() ? null : site,
+                Instant.now()));
     }
 }

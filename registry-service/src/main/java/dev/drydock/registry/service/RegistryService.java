@@ -80,12 +80,25 @@ public class RegistryService {
         });
     }
 
+    /**
+     * The registry, if its configuration (settings, credentials, replications) is made here: a geo-replica's is
+     * made on its home site, as ACR keeps the control plane in the home region (409 naming that site).
+     */
+    public Uni<Registry> configurable(String name) {
+        return get(name).invoke(registry -> {
+            if (registry.homeSite() != null) {
+                throw new Refusal(Refusal.Kind.CONFLICT, registry.name() + " is a replica; its home site "
+                        + registry.homeSite() + " configures it");
+            }
+        });
+    }
+
     public Uni<List<Registry>> list() {
         return registries.list(resolver.domain());
     }
 
     public Uni<Registry> update(String name, Change change) {
-        return get(name).chain(current -> {
+        return configurable(name).chain(current -> {
             Sku sku;
             Registry.RetentionPolicy retention;
             Registry.SoftDeletePolicy softDelete;

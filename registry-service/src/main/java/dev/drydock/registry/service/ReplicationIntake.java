@@ -3,9 +3,12 @@ package dev.drydock.registry.service;
 import dev.drydock.events.EventTypes;
 import dev.drydock.events.MalformedEventException;
 import dev.drydock.events.Topics;
+import dev.drydock.events.registry.AttributesChanged;
 import dev.drydock.events.registry.ImageDeleted;
 import dev.drydock.events.registry.ImagePushed;
+import dev.drydock.events.registry.TagDeleted;
 import dev.drydock.outbox.ReceivedEvent;
+import dev.drydock.registry.domain.ChangeableAttributes;
 import dev.drydock.registry.domain.ReplicationTask;
 import dev.drydock.registry.domain.SiteChange;
 import dev.drydock.registry.persistence.Replications;
@@ -35,8 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the peers' registry events, which MirrorMaker 2 brings into this site's Kafka as
- * {@code <peer>.registry-events}, and queues a copy for each push or deletion a client made on that peer in a
- * registry both sites hold. Events about content a peer copied itself name another site and are skipped, so
+ * {@code <peer>.registry-events}, and queues each push, deletion, untag and lock change a client made on that peer
+ * in a registry both sites hold. Events about content a peer copied itself name another site and are skipped, so
  * nothing replicates twice or loops. Offsets are committed after the batch is queued: a crash re-reads, and the
  * queue's (peer, event id) key drops the duplicates.
  */
@@ -198,36 +201,50 @@ public class ReplicationIntake {
             LOG.warnf("replication: skipped %s@%d of %s: %s", record.topic(), record.offset(), peer, e.getMessage());
             return false;
         }
-        Uni<Boolean> queued;
+        ReplicationTask task;
         try {
-            if (event.is(EventTypes.IMAGE_PUSHED)) {
-                ImagePushed pushed = event.payload(EventTypes.IMAGE_PUSHED);
-                if (!peer.equals(pushed.site())) {
-                    return false;
-                }
-                queued = whenReplicated(pushed.registry(), peer, () -> replications.enqueue(peer, event.id(),
-                        pushed.registry(), pushed.repository(), ReplicationTask.Kind.PUSH, pushed.digest(),
-                        pushed.tag(), new SiteChange(pushed.pushedAt(), peer)));
-            } else if (event.is(EventTypes.IMAGE_DELETED)) {
-                ImageDeleted deleted = event.payload(EventTypes.IMAGE_DELETED);
-                if (!peer.equals(deleted.site()) || deleted.deletedAt() == null) {
-                    return false;
-                }
-                queued = whenReplicated(deleted.registry(), peer, () -> replications.enqueue(peer, event.id(),
-                        deleted.registry(), deleted.repository(), ReplicationTask.Kind.DELETE, deleted.digest(),
-                        null, new SiteChange(deleted.deletedAt(), peer)));
-            } else {
-                return false;
-            }
+            task = task(peer, event);
         } catch (MalformedEventException e) {
             LOG.warnf("replication: skipped event %s of %s: %s", event.id(), peer, e.getMessage());
             return false;
         }
+        if (task == null) {
+            return false;
+        }
+        Uni<Boolean> queued = replications.copiesFrom(task.registry(), sites.self().orElseThrow(), peer)
+                .chain(replicated -> replicated ? replications.enqueue(task) : Uni.createFrom().item(false));
         return queued.await().atMost(Duration.ofSeconds(30));
     }
 
-    private Uni<Boolean> whenReplicated(String registry, String peer, java.util.function.Supplier<Uni<Boolean>> enqueue) {
-        return replications.copiesFrom(registry, sites.self().orElseThrow(), peer)
-                .chain(replicated -> replicated ? enqueue.get() : Uni.createFrom().item(false));
+    /**
+     * The change a peer's event asks this site to make, or null: only changes a client made on that peer (its own
+     * site in the event), so content the peer copied from elsewhere is never copied again.
+     */
+    static ReplicationTask task(String peer, ReceivedEvent event) {
+        if (event.is(EventTypes.IMAGE_PUSHED)) {
+            ImagePushed e = event.payload(EventTypes.IMAGE_PUSHED);
+            return !peer.equals(e.site()) ? null : ReplicationTask.of(peer, event.id(), e.registry(), e.repository(),
+                    ReplicationTask.Kind.PUSH, e.digest(), e.tag(), null, new SiteChange(e.pushedAt(), peer));
+        }
+        if (event.is(EventTypes.IMAGE_DELETED)) {
+            ImageDeleted e = event.payload(EventTypes.IMAGE_DELETED);
+            return !peer.equals(e.site()) || e.deletedAt() == null ? null : ReplicationTask.of(peer, event.id(),
+                    e.registry(), e.repository(), ReplicationTask.Kind.DELETE, e.digest(), null, null,
+                    new SiteChange(e.deletedAt(), peer));
+        }
+        if (event.is(EventTypes.TAG_DELETED)) {
+            TagDeleted e = event.payload(EventTypes.TAG_DELETED);
+            return !peer.equals(e.site()) || e.deletedAt() == null ? null : ReplicationTask.of(peer, event.id(),
+                    e.registry(), e.repository(), ReplicationTask.Kind.UNTAG, e.digest(), e.tag(), null,
+                    new SiteChange(e.deletedAt(), peer));
+        }
+        if (event.is(EventTypes.ATTRIBUTES_CHANGED)) {
+            AttributesChanged e = event.payload(EventTypes.ATTRIBUTES_CHANGED);
+            return !peer.equals(e.site()) || e.changedAt() == null ? null : ReplicationTask.of(peer, event.id(),
+                    e.registry(), e.repository(), ReplicationTask.Kind.LOCK, e.digest(), e.tag(),
+                    new ChangeableAttributes(e.deleteEnabled(), e.writeEnabled(), e.listEnabled(), e.readEnabled()),
+                    new SiteChange(e.changedAt(), peer));
+        }
+        return null;
     }
 }

@@ -63,7 +63,7 @@ public class ReplicationService {
     }
 
     public Uni<Replication> create(String registryName, String location, boolean regionEndpointEnabled) {
-        return homeRegistry(registryName).chain(registry -> {
+        return registries.configurable(registryName).chain(registry -> {
             if (registry.sku() != Sku.Premium) {
                 throw new Refusal(Refusal.Kind.SKU_LIMIT, "geo-replication needs the Premium SKU; " + registry.name()
                         + " is " + registry.sku());
@@ -130,7 +130,7 @@ public class ReplicationService {
     }
 
     public Uni<Replication> update(String registryName, String location, boolean regionEndpointEnabled) {
-        return homeRegistry(registryName).chain(registry ->
+        return registries.configurable(registryName).chain(registry ->
                 replications.updateEndpoint(registry.id(), location, regionEndpointEnabled)
                         .invoke(updated -> {
                             if (updated == null) {
@@ -141,7 +141,7 @@ public class ReplicationService {
 
     /** Marks the replication Deleting; the replica is removed at its site now or, if it is away, when it returns. */
     public Uni<Void> delete(String registryName, String location) {
-        return homeRegistry(registryName).chain(registry -> replications.find(registry.id(), location)
+        return registries.configurable(registryName).chain(registry -> replications.find(registry.id(), location)
                 .chain(found -> {
                     if (found == null) {
                         throw Refusal.notFound("replication " + location + " of " + registryName);
@@ -340,20 +340,11 @@ public class ReplicationService {
                 continue;
             }
             String eventId = "sync:" + digest + ":" + Objects.toString(tag, "") + ":" + change.at();
-            chain = chain.chain(n -> replications.enqueue(peer, eventId, registry.name(), repository,
-                    ReplicationTask.Kind.PUSH, digest, tag, change).map(queued -> queued ? n + 1 : n));
+            chain = chain.chain(n -> replications.enqueue(ReplicationTask.of(peer, eventId, registry.name(),
+                    repository, ReplicationTask.Kind.PUSH, digest, tag, null, change))
+                    .map(queued -> queued ? n + 1 : n));
         }
         return chain.map(queued -> new Synced(peer, queued, theirs.size()));
-    }
-
-    /** Refuses configuration changes of a replica: they are made on its home site, as ACR's control plane. */
-    private Uni<Registry> homeRegistry(String registryName) {
-        return registries.get(registryName).invoke(registry -> {
-            if (registry.homeSite() != null) {
-                throw new Refusal(Refusal.Kind.CONFLICT, registry.name() + " is a replica; its home site "
-                        + registry.homeSite() + " configures its replications");
-            }
-        });
     }
 
     /** Why a call to a site failed, in words (a refused connection has no message of its own). */

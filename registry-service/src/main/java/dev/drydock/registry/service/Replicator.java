@@ -34,13 +34,15 @@ public class Replicator {
     private final RegistryService registries;
     private final ReplicaCopy copy;
     private final ManifestService manifests;
+    private final MetadataService metadata;
     private final Sites sites;
     private final RegistryConfig.Site config;
     private final Timer lag;
     private final AtomicBoolean running = new AtomicBoolean();
 
     Replicator(Replications replications, RegistryService registries, ReplicaCopy copy, ManifestService manifests,
-            Sites sites, RegistryConfig config, MeterRegistry meters) {
+            MetadataService metadata, Sites sites, RegistryConfig config, MeterRegistry meters) {
+        this.metadata = metadata;
         this.replications = replications;
         this.registries = registries;
         this.copy = copy;
@@ -89,6 +91,11 @@ public class Replicator {
                             + " bytes), mounted " + c.blobsMounted());
                     case DELETE -> manifests.deleteReplicated(registry, RepositoryName.of(task.repository()),
                             task.digest(), task.change(), task.peer()).map(d -> d ? "deleted" : "nothing to delete");
+                    case UNTAG -> manifests.untagReplicated(registry, RepositoryName.of(task.repository()),
+                            task.tag(), task.digest(), task.change()).map(d -> d ? "untagged" : "the tag moved or is gone");
+                    case LOCK -> metadata.applyReplicatedAttributes(registry, RepositoryName.of(task.repository()),
+                            task.tag(), task.digest(), task.attributes()).map(d -> d ? "locks now " + task.attributes()
+                            : "nothing to lock here");
                 })
                 .onFailure(e -> e instanceof Refusal r && r.kind() == Refusal.Kind.NOT_FOUND)
                 .recoverWithItem("the registry is not here")
@@ -97,8 +104,9 @@ public class Replicator {
                 .chain(what -> {
                     Duration sinceChange = Duration.between(task.change().at(), Instant.now());
                     lag.record(sinceChange.isNegative() ? Duration.ZERO : sinceChange);
-                    LOG.infof("replication: %s %s/%s@%s%s from %s: %s in %d ms, %d ms after the change",
-                            task.kind().name().toLowerCase(), task.registry(), task.repository(), task.digest(),
+                    LOG.infof("replication: %s %s/%s%s%s from %s: %s in %d ms, %d ms after the change",
+                            task.kind().name().toLowerCase(), task.registry(), task.repository(),
+                            task.digest() == null ? "" : "@" + task.digest(),
                             task.tag() == null ? "" : " (" + task.tag() + ")", task.peer(), what,
                             (System.nanoTime() - started) / 1_000_000, sinceChange.toMillis());
                     return replications.applied(task, sinceChange.toMillis());
@@ -106,8 +114,9 @@ public class Replicator {
                 .onFailure().recoverWithUni(e -> {
                     Duration retry = backoff(task.attempts());
                     String message = message(e);
-                    LOG.warnf("replication: %s %s/%s@%s from %s failed (attempt %d, again in %d s): %s",
-                            task.kind().name().toLowerCase(), task.registry(), task.repository(), task.digest(),
+                    LOG.warnf("replication: %s %s/%s%s from %s failed (attempt %d, again in %d s): %s",
+                            task.kind().name().toLowerCase(), task.registry(), task.repository(),
+                            task.digest() == null ? "" : "@" + task.digest(),
                             task.peer(), task.attempts(), retry.toSeconds(), message);
                     return replications.failed(task, message, retry);
                 });

@@ -18,6 +18,7 @@ import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -64,6 +65,30 @@ class ImageEventsTest {
                     && e.data().contains(digest)));
             assertEquals(repo, d.path("repository").asText());
             assertEquals(List.of("v1"), List.of(d.path("tags").get(0).asText()));
+        }
+    }
+
+    @Test
+    void anUntagAndALockChangeAreAnnouncedForOtherSites() throws Exception {
+        String repo = Oci.repo("events/locks");
+        try (EventTap tap = new EventTap(Topics.REGISTRY_EVENTS)) {
+            String digest = Oci.pushImage(repo, "v1", "");
+            Oci.putManifest(repo, "v2", Oci.OCI_MANIFEST, Oci.at(null).header("Accept", Oci.OCI_MANIFEST)
+                    .get("/v2/" + repo + "/manifests/v1").asString()).then().statusCode(201);
+            given().contentType("application/json").body("{\"writeEnabled\":false}")
+                    .patch("/acr/v1/" + repo + "/_tags/v2").then().statusCode(200);
+            JsonNode locked = data(tap.await(e -> EventTypes.ATTRIBUTES_CHANGED.type().equals(e.type())
+                    && e.data().contains(repo)));
+            assertEquals("v2", locked.path("tag").asText());
+            assertFalse(locked.path("writeEnabled").asBoolean());
+            assertTrue(locked.path("readEnabled").asBoolean());
+
+            given().delete("/v2/" + repo + "/manifests/v1").then().statusCode(202);
+            JsonNode untagged = data(tap.await(e -> EventTypes.TAG_DELETED.type().equals(e.type())
+                    && e.data().contains(repo)));
+            assertEquals("v1", untagged.path("tag").asText());
+            assertEquals(digest, untagged.path("digest").asText());
+            assertTrue(untagged.has("deletedAt"));
         }
     }
 

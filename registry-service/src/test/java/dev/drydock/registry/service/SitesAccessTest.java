@@ -105,6 +105,9 @@ class SitesAccessTest {
         admin().body("{\"location\":\"there\"}").post("/api/v1/registries/" + replica + "/replications").then()
                 .statusCode(409).body("error.message", containsString("replica"));
         admin().delete("/api/v1/registries/" + replica).then().statusCode(409);
+        admin().body("{\"sku\":{\"name\":\"Basic\"}}").patch("/api/v1/registries/" + replica).then().statusCode(409);
+        admin().body("{\"name\":\"ci-deployer\",\"scopeMap\":\"_repositories_admin\"}")
+                .post("/api/v1/registries/" + replica + "/tokens").then().statusCode(409);
         there().delete("/api/v1/sites/registries/" + replica).then().statusCode(204);
         admin().get("/api/v1/registries/" + replica).then().statusCode(404);
     }
