@@ -200,15 +200,21 @@ public class ManifestService {
         List<String> moving = new ArrayList<>();
         for (String tag : tags) {
             TagState before = previous.get(tag);
-            if (before == null || before.digest().equals(manifest.digest().toString())) {
+            if (before == null) {
                 moving.add(tag);
             } else if (!writer.change().isNewerThan(before.changed())) {
+                if (before.digest().equals(manifest.digest().toString())) {
+                    // already here, moved later: its clock must not go back to the older change
+                    continue;
+                }
                 LOG.infof("replication: %s/%s:%s stays on %s, moved at %s on '%s', later than %s on '%s'",
                         registry.name(), name, tag, before.digest(), before.changed().at(), before.changed().site(),
                         writer.change().at(), writer.change().site());
             } else if (!before.attributes().writeEnabled()) {
-                LOG.warnf("replication: %s/%s:%s is locked for writes here; it stays on %s", registry.name(), name,
-                        tag, before.digest());
+                if (!before.digest().equals(manifest.digest().toString())) {
+                    LOG.warnf("replication: %s/%s:%s is locked for writes here; it stays on %s", registry.name(),
+                            name, tag, before.digest());
+                }
             } else {
                 moving.add(tag);
             }

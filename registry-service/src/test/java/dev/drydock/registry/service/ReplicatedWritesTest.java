@@ -59,8 +59,14 @@ class ReplicatedWritesTest {
         assertEquals(List.of(), replicate(registry, repo, manifest(repo), new SiteChange(at.at(), "alpha")),
                 "a tie loses to the greater site name");
         byte[] tieWinner = manifest(repo);
-        assertEquals(List.of("t"), replicate(registry, repo, tieWinner, new SiteChange(at.at(), "zulu")));
+        SiteChange zulu = new SiteChange(at.at(), "zulu");
+        assertEquals(List.of("t"), replicate(registry, repo, tieWinner, zulu));
         assertEquals(Oci.digest(tieWinner), digestOf(repo, "t"));
+
+        // an older copy of what the tag already points at leaves its clock alone: a later move still wins over it
+        assertEquals(List.of(), replicate(registry, repo, tieWinner, new SiteChange(afterLocal, "east")));
+        assertEquals(List.of(), replicate(registry, repo, manifest(repo), new SiteChange(at.at(), "east")),
+                "the tag's clock is still zulu's");
     }
 
     @Test
